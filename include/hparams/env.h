@@ -1,0 +1,137 @@
+// hp::Env: the file-system seam. Every byte the library reads or writes goes
+// through it, so tests can inject faults (disk full, short writes, fsync
+// failure) and remote stores can plug in later.
+//
+// Env::Default() is the POSIX implementation. All methods are thread-safe;
+// a WritableFile or SequentialFile is used by one thread at a time.
+#ifndef HPARAMS_ENV_H_
+#define HPARAMS_ENV_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace hp {
+
+// A file opened for writing. Data reaches the OS on flush() and stable
+// storage on sync(). close() is idempotent; the destructor closes quietly.
+class WritableFile {
+ public:
+  WritableFile() = default;
+  WritableFile(const WritableFile&) = delete;
+  WritableFile& operator=(const WritableFile&) = delete;
+  virtual ~WritableFile() = default;
+
+  // Appends `data`. May buffer; a short write by the OS is retried, so an
+  // error means the bytes may be partly on disk.
+  virtual absl::Status append(std::string_view data) = 0;
+  // Hands buffered bytes to the OS.
+  virtual absl::Status flush() = 0;
+  // flush(), then asks the OS to make the bytes durable (fsync).
+  virtual absl::Status sync() = 0;
+  virtual absl::Status close() = 0;
+};
+
+// A file read front to back.
+class SequentialFile {
+ public:
+  SequentialFile() = default;
+  SequentialFile(const SequentialFile&) = delete;
+  SequentialFile& operator=(const SequentialFile&) = delete;
+  virtual ~SequentialFile() = default;
+
+  // Reads up to `n` bytes into `scratch` and returns the bytes read, which
+  // may point into `scratch`. An empty result means end of file.
+  virtual absl::StatusOr<std::string_view> read(size_t n, char* scratch) = 0;
+  // Skips `n` bytes; skipping past the end is not an error.
+  virtual absl::Status skip(uint64_t n) = 0;
+};
+
+struct DirEntry {
+  std::string name;  // base name, never "." or ".."
+  bool is_directory = false;
+};
+
+class Env {
+ public:
+  Env() = default;
+  Env(const Env&) = delete;
+  Env& operator=(const Env&) = delete;
+  virtual ~Env() = default;
+
+  // The process-wide POSIX Env. Never null, never destroyed.
+  static Env* Default();
+
+  // Creates (or truncates) `path` for writing.
+  virtual absl::StatusOr<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) = 0;
+  // Opens `path` for writing at its end, creating it if missing.
+  virtual absl::StatusOr<std::unique_ptr<WritableFile>> new_appendable_file(const std::string& path) = 0;
+  virtual absl::StatusOr<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) = 0;
+  // Reads the whole file; for small files such as event files of one run.
+  virtual absl::StatusOr<std::string> read_file(const std::string& path);
+
+  // Creates `path` and its missing parents; an existing directory is fine.
+  virtual absl::Status create_dirs(const std::string& path) = 0;
+  // The entries of directory `path`, in no particular order.
+  virtual absl::StatusOr<std::vector<DirEntry>> list_dir(const std::string& path) = 0;
+  virtual absl::StatusOr<bool> is_directory(const std::string& path) = 0;
+  virtual bool file_exists(const std::string& path) = 0;
+  virtual absl::StatusOr<uint64_t> file_size(const std::string& path) = 0;
+  virtual absl::Status remove_file(const std::string& path) = 0;
+  virtual absl::Status rename_file(const std::string& from, const std::string& to) = 0;
+
+  // Used in event-file names; tests override them to get fixed names.
+  virtual std::string host_name() = 0;
+  virtual int64_t process_id() = 0;
+  // Wall-clock time in seconds since the Unix epoch.
+  virtual double now_seconds() = 0;
+};
+
+// An Env that forwards everything to another; subclass it to override a few
+// calls (a fixed host name, an injected fault).
+class EnvWrapper : public Env {
+ public:
+  explicit EnvWrapper(Env* target) : target_(target) {}
+  Env* target() const { return target_; }
+
+  absl::StatusOr<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) override {
+    return target_->new_writable_file(path);
+  }
+  absl::StatusOr<std::unique_ptr<WritableFile>> new_appendable_file(const std::string& path) override {
+    return target_->new_appendable_file(path);
+  }
+  absl::StatusOr<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) override {
+    return target_->new_sequential_file(path);
+  }
+  absl::StatusOr<std::string> read_file(const std::string& path) override { return target_->read_file(path); }
+  absl::Status create_dirs(const std::string& path) override { return target_->create_dirs(path); }
+  absl::StatusOr<std::vector<DirEntry>> list_dir(const std::string& path) override {
+    return target_->list_dir(path);
+  }
+  absl::StatusOr<bool> is_directory(const std::string& path) override { return target_->is_directory(path); }
+  bool file_exists(const std::string& path) override { return target_->file_exists(path); }
+  absl::StatusOr<uint64_t> file_size(const std::string& path) override { return target_->file_size(path); }
+  absl::Status remove_file(const std::string& path) override { return target_->remove_file(path); }
+  absl::Status rename_file(const std::string& from, const std::string& to) override {
+    return target_->rename_file(from, to);
+  }
+  std::string host_name() override { return target_->host_name(); }
+  int64_t process_id() override { return target_->process_id(); }
+  double now_seconds() override { return target_->now_seconds(); }
+
+ private:
+  Env* target_;
+};
+
+// Joins path pieces with '/', without doubling separators.
+std::string join_path(std::string_view a, std::string_view b);
+
+}  // namespace hp
+
+#endif  // HPARAMS_ENV_H_

@@ -1,0 +1,150 @@
+// hp::SummaryWriter: writes TensorBoard event files asynchronously.
+//
+// Create() makes the log directory (recursively) and opens
+//   <logdir>/events.out.tfevents.<secs>.<host>.<pid>.<counter><suffix>
+// whose first record is the `file_version: "brain.Event:2"` event.
+//
+// Data path: the caller's thread encodes and frames each event, then hands
+// the bytes to a bounded queue; one background thread per writer owns the
+// file. When the queue is full the caller blocks (nothing is ever dropped).
+// The writer thread flushes every WriterOptions::flush_interval, on flush(),
+// on close() and in the destructor.
+//
+// Errors: a failed write makes the writer's status sticky: the next call,
+// flush() and close() return it (an absl::Status naming the file and the OS
+// error); blocked callers are woken, never left hanging. Nothing logged
+// before a successful flush()/close() is lost.
+//
+// Thread safety: every method may be called from many threads at once.
+// Events from one thread reach the file in that thread's call order.
+//
+// Example:
+//   auto writer = hp::SummaryWriter::Create("logs/run-0");
+//   if (!writer.ok()) return writer.status();
+//   absl::Status s = (*writer)->scalar("loss", 0.25, /*step=*/7);
+//   { auto scope = (*writer)->as_default(); s = hp::scalar("loss", 0.2, 8); }
+//   s = (*writer)->close();
+#ifndef HPARAMS_WRITER_H_
+#define HPARAMS_WRITER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "hparams/env.h"
+#include "hparams/event.pb.h"
+#include "hparams/summary.pb.h"
+
+namespace hp {
+
+class HParam;
+class HParams;
+class Metric;
+enum SessionStatus : int;
+
+struct WriterOptions {
+  // Events waiting for the writer thread. When full, callers block until
+  // the writer thread catches up.
+  size_t queue_capacity = size_t{1} << 16;
+  // How often the writer thread hands buffered bytes to the OS.
+  absl::Duration flush_interval = absl::Seconds(2);
+  // Appended to the event-file name (TF2's C++ writer uses ".v2").
+  std::string filename_suffix;
+  // Source of every event's wall_time and of default hparams times, in
+  // seconds since the epoch. Empty: env->now_seconds().
+  std::function<double()> clock;
+  // File system; nullptr means Env::Default().
+  Env* env = nullptr;
+};
+
+class DefaultWriterScope;
+
+class SummaryWriter {
+ public:
+  // Creates `logdir` if needed and opens a new event file in it.
+  // InvalidArgument for an empty logdir; the Env's error (e.g.
+  // PermissionDenied, naming the directory) if it cannot be created.
+  static absl::StatusOr<std::unique_ptr<SummaryWriter>> Create(const std::string& logdir,
+                                                               WriterOptions options = {});
+
+  SummaryWriter(const SummaryWriter&) = delete;
+  SummaryWriter& operator=(const SummaryWriter&) = delete;
+  // Closes quietly; call close() to see errors.
+  ~SummaryWriter();
+
+  // Writes a scalar the TF2 way: a DT_FLOAT scalar tensor, with the
+  // "scalars" plugin metadata on the first event of each tag only.
+  // InvalidArgument for an empty tag.
+  absl::Status scalar(std::string_view tag, double value, int64_t step);
+
+  // Writes any summary at `step`, with wall_time from the clock.
+  absl::Status write_summary(const proto::Summary& summary, int64_t step);
+  // Writes `event` as is.
+  absl::Status write_event(const proto::Event& event);
+
+  // HParams plugin events (see hparams/hparam.h); each is written at step 0,
+  // as TF2's hp.hparams_config() and hp.hparams() do. A call rejected with
+  // InvalidArgument writes nothing.
+  absl::Status hparams_config(const std::vector<HParam>& hparams, const std::vector<Metric>& metrics,
+                              std::optional<double> time_created_secs = std::nullopt);
+  absl::Status hparams(const HParams& hparams, std::optional<std::string> trial_id = std::nullopt,
+                       std::optional<double> start_time_secs = std::nullopt);
+  absl::Status session_end(SessionStatus status, std::optional<double> end_time_secs = std::nullopt);
+
+  // Blocks until everything written before this call is handed to the OS.
+  absl::Status flush();
+  // Drains the queue, flushes and closes the file. Idempotent; later
+  // writes return FailedPrecondition.
+  absl::Status close();
+
+  // Makes this writer the calling thread's default (what hp::scalar() and
+  // the other free functions write to) until the scope ends; scopes nest.
+  [[nodiscard]] DefaultWriterScope as_default();
+
+  const std::string& logdir() const;
+  // Full path of the event file.
+  const std::string& path() const;
+  // The writer's clock, in seconds since the epoch.
+  double now() const;
+
+  class Impl;
+
+ private:
+  explicit SummaryWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// RAII: while alive, its writer is the thread's default writer.
+class [[nodiscard]] DefaultWriterScope {
+ public:
+  explicit DefaultWriterScope(SummaryWriter* writer);
+  DefaultWriterScope(DefaultWriterScope&& other) noexcept;
+  DefaultWriterScope& operator=(DefaultWriterScope&&) = delete;
+  DefaultWriterScope(const DefaultWriterScope&) = delete;
+  DefaultWriterScope& operator=(const DefaultWriterScope&) = delete;
+  ~DefaultWriterScope();
+
+ private:
+  SummaryWriter* previous_ = nullptr;
+  bool active_ = false;
+};
+
+// The calling thread's default writer, or nullptr.
+SummaryWriter* default_writer();
+
+// hp::scalar() on the default writer; FailedPrecondition when there is none.
+absl::Status scalar(std::string_view tag, double value, int64_t step);
+// flush() on the default writer; FailedPrecondition when there is none.
+absl::Status flush();
+
+}  // namespace hp
+
+#endif  // HPARAMS_WRITER_H_
