@@ -87,6 +87,9 @@ class SummaryWriter {
 
   // Writes any summary at `step`, with wall_time from the clock.
   absl::Status write_summary(const proto::Summary& summary, int64_t step);
+  // The same with an explicit wall_time (seconds since the epoch), for
+  // events whose time the caller pins (hparams events, replayed data).
+  absl::Status write_summary(const proto::Summary& summary, int64_t step, double wall_time);
   // Writes `event` as is.
   absl::Status write_event(const proto::Event& event);
 
