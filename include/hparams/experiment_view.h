@@ -1,0 +1,149 @@
+// hp::ExperimentView: what TensorBoard's HParams dashboard shows for a set of
+// runs, computed from their decoded events, with no file access.
+//
+// The computation mirrors the TensorBoard HParams plugin (the behaviours
+// probed against the real server are listed in tests/golden/README.md):
+//  * Each run keeps the FIRST summary metadata it sees per tag, so the first
+//    `_hparams_/experiment`, `_hparams_/session_start_info` and
+//    `_hparams_/session_end_info` of a run win; later ones are counted (and
+//    reported as diagnostics) but otherwise ignored.
+//  * A tag is a scalar when its first metadata names the "scalars" plugin (a
+//    legacy `simple_value` counts as such). The LAST event of each scalar tag
+//    is its value; float tensors are widened from float32, double tensors are
+//    kept as is.
+//  * The experiment is the config of the first run holding one (root run
+//    first, then runs in name order), with hparam_infos re-sorted by
+//    (differs desc, name). Without a config it is inferred from the session
+//    starts: numbers -> interval [min, max], strings and bools -> sorted
+//    discrete values, mixed types -> strings, `differs` computed; metrics are
+//    every scalar (tag, group) of a session run or a run below it, group being
+//    the path below the nearest session run.
+//  * A session is a run holding a session start; its metric (group, tag) is
+//    read from run join(session, group). Sessions with equal group_name form
+//    one group (empty group_name: the run name); groups are sorted by name,
+//    sessions inside a group by name; a group takes its hparams from its first
+//    session (in run order), dropping NaN values; a group metric is the
+//    average over the sessions that have it (value, step floored, wall time).
+//
+// Data whose plugin version is not 0 is skipped and reported (TensorBoard
+// rejects the whole experiment with HTTP 400 in that case).
+//
+// Thread safety: the free functions are reentrant; a RunData is filled by one
+// thread at a time.
+//
+// Example (the logdir reader in hparams/reader.h does exactly this):
+//   hp::RunData run;
+//   run.name = "run-0";
+//   for (const hp::proto::Event& e : events) hp::AccumulateEvent(e, &run, &diagnostics);
+//   hp::ExperimentView view = hp::BuildExperimentView({std::move(run)}, diagnostics);
+//   for (const auto& group : view.session_groups.session_groups()) ...
+#ifndef HPARAMS_EXPERIMENT_VIEW_H_
+#define HPARAMS_EXPERIMENT_VIEW_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hparams/event.pb.h"
+#include "hparams/hparams_api.pb.h"
+#include "hparams/hparams_plugin_data.pb.h"
+
+namespace hp {
+
+// Something a reader of the logdir should know about; `hparams check` turns
+// each into a finding. The view is still computed around it.
+enum class DiagnosticKind {
+  kCorruptRecord,          // bytes skipped inside an event file (path, offset)
+  kTruncatedFile,          // an event file ends inside a record (path)
+  kUnreadableFile,         // an event file or directory could not be read (path)
+  kMultipleConfigs,        // experiment configs in several runs; the first is used
+  kDuplicateSessionStart,  // several session starts in one run; the first wins
+  kDuplicateSessionEnd,    // several session ends in one run; the first wins
+  kBadPluginVersion,       // hparams plugin data with a version other than 0
+  kBadPluginData,          // hparams plugin content that does not decode
+};
+
+// Stable lower_snake_case name of a kind, e.g. "corrupt_record".
+std::string_view DiagnosticKindName(DiagnosticKind kind);
+
+struct Diagnostic {
+  DiagnosticKind kind;
+  std::string run;      // run name ("." is the logdir root); may be empty
+  std::string path;     // file the problem is in; may be empty
+  uint64_t offset = 0;  // byte offset in `path`, for kCorruptRecord
+  std::string message;  // what is wrong and what to do, for people
+};
+
+// The last event of one scalar tag.
+struct ScalarValue {
+  double value = 0;
+  int64_t step = 0;
+  double wall_time = 0;
+};
+
+// What the HParams dashboard needs from one run, accumulated event by event.
+struct RunData {
+  std::string name;                // relative to the logdir; "." is the root
+  std::vector<std::string> files;  // event files read, in read order
+
+  // The first hparams plugin data of each kind; absent when there is none.
+  std::optional<proto::hparams::Experiment> experiment;
+  std::optional<proto::hparams::SessionStartInfo> session_start;
+  std::optional<proto::hparams::SessionEndInfo> session_end;
+  // How many events of each kind the run holds (>1 means duplicates).
+  int experiment_count = 0;
+  int session_start_count = 0;
+  int session_end_count = 0;
+
+  // Last value of each scalar tag.
+  std::map<std::string, ScalarValue, std::less<>> scalars;
+  // Plugin named by the first metadata seen for each tag (TensorBoard keeps
+  // only that one); "" when that metadata names no plugin.
+  std::map<std::string, std::string, std::less<>> tag_plugins;
+};
+
+// Adds `event` (the next event of `run`, in file order) to `run`. Problems
+// with hparams plugin data are appended to `diagnostics` (may be null).
+void AccumulateEvent(const proto::Event& event, RunData* run, std::vector<Diagnostic>* diagnostics);
+
+// Where ExperimentView::experiment came from.
+enum class ExperimentSource {
+  kConfig,    // an `_hparams_/experiment` summary
+  kInferred,  // computed from session starts and scalars
+  kEmpty,     // nothing to show: no config and no session starts
+};
+
+struct ExperimentView {
+  // What POST /data/plugin/hparams/experiment returns.
+  proto::hparams::Experiment experiment;
+  ExperimentSource source = ExperimentSource::kEmpty;
+  std::string config_run;  // the run whose config was used, for kConfig
+
+  // What POST /data/plugin/hparams/session_groups returns when every status
+  // is allowed and no filter or sort is set: groups sorted by name.
+  proto::hparams::ListSessionGroupsResponse session_groups;
+
+  // Every run, sorted by name (root "." first).
+  std::vector<RunData> runs;
+  std::vector<Diagnostic> diagnostics;
+
+  // The run named `name`, or null.
+  const RunData* find_run(std::string_view name) const;
+};
+
+// Computes the view from the runs of a logdir (in any order; they are
+// sorted). Takes `diagnostics` found while reading and appends its own.
+ExperimentView BuildExperimentView(std::vector<RunData> runs, std::vector<Diagnostic> diagnostics = {});
+
+// The run TensorBoard reads metric (group, tag) of session `session_run`
+// from: join(session_run, group), e.g. ("run-0", "validation") ->
+// "run-0/validation", (".", "eval") -> "./eval" (a run that never exists,
+// which is why a session in the logdir root cannot have grouped metrics).
+std::string MetricRun(std::string_view session_run, std::string_view group);
+
+}  // namespace hp
+
+#endif  // HPARAMS_EXPERIMENT_VIEW_H_

@@ -1,0 +1,522 @@
+// The HParams plugin's computation (experiment, sessions, session groups)
+// over already-decoded runs. See hparams/experiment_view.h.
+#include "hparams/experiment_view.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace hp {
+namespace {
+
+namespace hpb = proto::hparams;
+
+constexpr std::string_view kHParamsPlugin = "hparams";
+constexpr std::string_view kScalarsPlugin = "scalars";
+constexpr std::string_view kExperimentTag = "_hparams_/experiment";
+constexpr std::string_view kSessionStartTag = "_hparams_/session_start_info";
+constexpr std::string_view kSessionEndTag = "_hparams_/session_end_info";
+
+uint32_t LoadLittleEndian32(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return uint32_t{u[0]} | uint32_t{u[1]} << 8 | uint32_t{u[2]} << 16 | uint32_t{u[3]} << 24;
+}
+
+uint64_t LoadLittleEndian64(const char* p) {
+  return uint64_t{LoadLittleEndian32(p)} | uint64_t{LoadLittleEndian32(p + 4)} << 32;
+}
+
+// The single number a scalar summary value holds, the way TensorBoard's
+// tensor_util.make_ndarray(...).item() reads it; nullopt when it holds none.
+std::optional<double> ScalarOf(const proto::Summary::Value& value) {
+  if (value.value_case() == proto::Summary::Value::kSimpleValue) {
+    return static_cast<double>(value.simple_value());
+  }
+  if (value.value_case() != proto::Summary::Value::kTensor) return std::nullopt;
+  const proto::TensorProto& tensor = value.tensor();
+  const std::string& content = tensor.tensor_content();
+  switch (tensor.dtype()) {
+    case proto::DT_FLOAT:
+      if (content.size() == sizeof(float)) {
+        uint32_t bits = LoadLittleEndian32(content.data());
+        float f;
+        std::memcpy(&f, &bits, sizeof f);
+        return static_cast<double>(f);
+      }
+      if (content.empty() && tensor.float_val_size() == 1) return static_cast<double>(tensor.float_val(0));
+      return std::nullopt;
+    case proto::DT_DOUBLE:
+      if (content.size() == sizeof(double)) {
+        uint64_t bits = LoadLittleEndian64(content.data());
+        double d;
+        std::memcpy(&d, &bits, sizeof d);
+        return d;
+      }
+      if (content.empty() && tensor.double_val_size() == 1) return tensor.double_val(0);
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+void Report(std::vector<Diagnostic>* diagnostics, DiagnosticKind kind, const std::string& run,
+            std::string message) {
+  if (diagnostics == nullptr) return;
+  diagnostics->push_back(Diagnostic{kind, run, "", 0, std::move(message)});
+}
+
+// Handles one hparams plugin summary value: the first of each tag wins.
+void AccumulateHParams(const std::string& tag, const std::string& content, RunData* run,
+                       std::vector<Diagnostic>* diagnostics) {
+  int* count = nullptr;
+  if (tag == kExperimentTag) {
+    count = &run->experiment_count;
+  } else if (tag == kSessionStartTag) {
+    count = &run->session_start_count;
+  } else if (tag == kSessionEndTag) {
+    count = &run->session_end_count;
+  } else {
+    return;  // The plugin ignores other tags.
+  }
+  ++*count;
+  if (*count > 1) {
+    if (tag == kSessionStartTag && *count == 2) {
+      Report(diagnostics, DiagnosticKind::kDuplicateSessionStart, run->name,
+             absl::StrFormat("run '%s' holds more than one session start; TensorBoard uses the first. "
+                             "Write each trial to its own run directory.",
+                             run->name));
+    } else if (tag == kSessionEndTag && *count == 2) {
+      Report(diagnostics, DiagnosticKind::kDuplicateSessionEnd, run->name,
+             absl::StrFormat("run '%s' holds more than one session end; TensorBoard uses the first, "
+                             "so a later status never shows. Write the session end once, at the end.",
+                             run->name));
+    }
+    return;
+  }
+  hpb::HParamsPluginData data;
+  if (!data.ParseFromString(content)) {
+    Report(diagnostics, DiagnosticKind::kBadPluginData, run->name,
+           absl::StrFormat("run '%s': the %s summary does not decode as HParamsPluginData; "
+                           "TensorBoard rejects the experiment. Rewrite it with a current writer.",
+                           run->name, tag));
+    return;
+  }
+  if (data.version() != 0) {
+    Report(diagnostics, DiagnosticKind::kBadPluginVersion, run->name,
+           absl::StrFormat("run '%s': the %s summary has plugin data version %d, but TensorBoard "
+                           "only accepts version 0 and rejects the whole experiment; it is ignored here.",
+                           run->name, tag, data.version()));
+    return;
+  }
+  bool matches = (tag == kExperimentTag && data.has_experiment()) ||
+                 (tag == kSessionStartTag && data.has_session_start_info()) ||
+                 (tag == kSessionEndTag && data.has_session_end_info());
+  if (!matches) {
+    Report(diagnostics, DiagnosticKind::kBadPluginData, run->name,
+           absl::StrFormat("run '%s': the %s summary holds the wrong kind of plugin data; it is ignored.",
+                           run->name, tag));
+    return;
+  }
+  if (tag == kExperimentTag) {
+    run->experiment = std::move(*data.mutable_experiment());
+  } else if (tag == kSessionStartTag) {
+    run->session_start = std::move(*data.mutable_session_start_info());
+  } else {
+    run->session_end = std::move(*data.mutable_session_end_info());
+  }
+}
+
+// Python's repr() of a float: shortest round-trip digits, fixed notation for
+// decimal exponents in [-4, 16), else d.ddde+XX.
+std::string PythonFloatRepr(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  char buf[40];
+  int precision = 0;
+  for (; precision < 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*e", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  std::snprintf(buf, sizeof buf, "%.*e", precision, v);
+  std::string text(buf);
+  size_t e = text.find('e');
+  int exponent = std::atoi(text.c_str() + e + 1);
+  std::string mantissa = text.substr(0, e);
+  bool negative = mantissa[0] == '-';
+  if (negative) mantissa.erase(0, 1);
+  std::string digits;
+  for (char c : mantissa) {
+    if (c != '.') digits.push_back(c);
+  }
+  std::string out = negative ? "-" : "";
+  if (exponent >= -4 && exponent < 16) {
+    if (exponent < 0) {
+      out += "0." + std::string(-exponent - 1, '0') + digits;
+    } else if (static_cast<int>(digits.size()) <= exponent + 1) {
+      out += digits + std::string(exponent + 1 - digits.size(), '0') + ".0";
+    } else {
+      out += digits.substr(0, exponent + 1) + "." + digits.substr(exponent + 1);
+    }
+    return out;
+  }
+  out += digits.substr(0, 1);
+  if (digits.size() > 1) out += "." + digits.substr(1);
+  absl::StrAppendFormat(&out, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+  return out;
+}
+
+hpb::DataType TypeOf(const google::protobuf::Value& v) {
+  switch (v.kind_case()) {
+    case google::protobuf::Value::kNumberValue:
+      return hpb::DATA_TYPE_FLOAT64;
+    case google::protobuf::Value::kStringValue:
+      return hpb::DATA_TYPE_STRING;
+    case google::protobuf::Value::kBoolValue:
+      return hpb::DATA_TYPE_BOOL;
+    default:
+      return hpb::DATA_TYPE_UNSET;
+  }
+}
+
+// The plugin's HParamInfo for one hparam from all the values sessions gave it.
+std::optional<hpb::HParamInfo> InferHParamInfo(const std::string& name,
+                                               const std::vector<const google::protobuf::Value*>& values) {
+  hpb::HParamInfo info;
+  info.set_name(name);
+  hpb::DataType type = hpb::DATA_TYPE_UNSET;
+  for (const auto* v : values) {
+    hpb::DataType t = TypeOf(*v);
+    if (t == hpb::DATA_TYPE_UNSET) continue;
+    if (type == hpb::DATA_TYPE_UNSET) {
+      type = t;
+    } else if (type != t) {
+      type = hpb::DATA_TYPE_STRING;
+      break;
+    }
+  }
+  if (type == hpb::DATA_TYPE_UNSET) return std::nullopt;
+  info.set_type(type);
+  if (type == hpb::DATA_TYPE_STRING) {
+    // Mixed types are shown as their JSON text; NaN and infinities have none.
+    std::set<std::string> distinct;
+    for (const auto* v : values) {
+      switch (v->kind_case()) {
+        case google::protobuf::Value::kStringValue:
+          distinct.insert(v->string_value());
+          break;
+        case google::protobuf::Value::kBoolValue:
+          distinct.insert(v->bool_value() ? "true" : "false");
+          break;
+        case google::protobuf::Value::kNumberValue:
+          if (std::isfinite(v->number_value())) distinct.insert(PythonFloatRepr(v->number_value()));
+          break;
+        default:
+          break;
+      }
+    }
+    for (const auto& s : distinct) info.mutable_domain_discrete()->add_values()->set_string_value(s);
+    info.set_differs(distinct.size() > 1);
+  } else if (type == hpb::DATA_TYPE_BOOL) {
+    std::set<bool> distinct;
+    for (const auto* v : values) {
+      if (v->kind_case() == google::protobuf::Value::kBoolValue) distinct.insert(v->bool_value());
+    }
+    for (bool b : distinct) info.mutable_domain_discrete()->add_values()->set_bool_value(b);
+    info.set_differs(distinct.size() > 1);
+  } else {
+    std::set<double> distinct;
+    for (const auto* v : values) {
+      if (v->kind_case() == google::protobuf::Value::kNumberValue && !std::isnan(v->number_value())) {
+        distinct.insert(v->number_value());
+      }
+    }
+    if (!distinct.empty()) {
+      info.mutable_domain_interval()->set_min_value(*distinct.begin());
+      info.mutable_domain_interval()->set_max_value(*distinct.rbegin());
+    }
+    info.set_differs(distinct.size() > 1);
+  }
+  return info;
+}
+
+// Parent of a run name, the way os.path.dirname treats it ("a/b" -> "a",
+// "a" -> "").
+std::string_view ParentRun(std::string_view run) {
+  size_t slash = run.rfind('/');
+  return slash == std::string_view::npos ? std::string_view() : run.substr(0, slash);
+}
+
+// Python's os.path.relpath(run, session) for a session that is a parent of
+// run (or run itself), with "." mapped to "".
+std::string RelativeGroup(std::string_view run, std::string_view session) {
+  if (run.size() == session.size()) return "";
+  return std::string(run.substr(session.size() + 1));
+}
+
+std::vector<hpb::MetricInfo> InferMetricInfos(const std::vector<RunData>& runs) {
+  std::set<std::string_view> session_runs;
+  for (const RunData& run : runs) {
+    if (run.session_start) session_runs.insert(run.name);
+  }
+  std::set<std::pair<std::string, std::string>> names;  // (tag, group), sorted as the plugin does
+  for (const RunData& run : runs) {
+    if (run.scalars.empty()) continue;
+    std::string_view session = run.name;
+    while (!session_runs.count(session)) {
+      if (session.empty()) break;
+      session = ParentRun(session);
+    }
+    if (!session_runs.count(session)) continue;
+    std::string group = RelativeGroup(run.name, session);
+    for (const auto& [tag, unused] : run.scalars) names.emplace(tag, group);
+  }
+  std::vector<hpb::MetricInfo> infos;
+  for (const auto& [tag, group] : names) {
+    hpb::MetricInfo info;
+    info.mutable_name()->set_tag(tag);
+    info.mutable_name()->set_group(group);
+    infos.push_back(std::move(info));
+  }
+  return infos;
+}
+
+void SortHParamInfos(hpb::Experiment* experiment) {
+  auto* infos = experiment->mutable_hparam_infos();
+  std::vector<hpb::HParamInfo> sorted(infos->begin(), infos->end());
+  std::stable_sort(sorted.begin(), sorted.end(), [](const hpb::HParamInfo& a, const hpb::HParamInfo& b) {
+    if (a.differs() != b.differs()) return a.differs();
+    return a.name() < b.name();
+  });
+  infos->Clear();
+  for (auto& info : sorted) *infos->Add() = std::move(info);
+}
+
+bool RunOrder(const RunData& a, const RunData& b) {
+  // The root first, then by name.
+  if ((a.name == ".") != (b.name == ".")) return a.name == ".";
+  return a.name < b.name;
+}
+
+}  // namespace
+
+std::string_view DiagnosticKindName(DiagnosticKind kind) {
+  switch (kind) {
+    case DiagnosticKind::kCorruptRecord:
+      return "corrupt_record";
+    case DiagnosticKind::kTruncatedFile:
+      return "truncated_file";
+    case DiagnosticKind::kUnreadableFile:
+      return "unreadable_file";
+    case DiagnosticKind::kMultipleConfigs:
+      return "multiple_configs";
+    case DiagnosticKind::kDuplicateSessionStart:
+      return "duplicate_session_start";
+    case DiagnosticKind::kDuplicateSessionEnd:
+      return "duplicate_session_end";
+    case DiagnosticKind::kBadPluginVersion:
+      return "bad_plugin_version";
+    case DiagnosticKind::kBadPluginData:
+      return "bad_plugin_data";
+  }
+  return "unknown";
+}
+
+std::string MetricRun(std::string_view session_run, std::string_view group) {
+  // os.path.join(session, group) minus a trailing '/': an absolute group
+  // replaces the session path.
+  std::string run;
+  if (!group.empty() && group.front() == '/') {
+    run = std::string(group);
+  } else if (group.empty()) {
+    run = std::string(session_run);
+  } else if (!session_run.empty() && session_run.back() == '/') {
+    run = std::string(session_run) + std::string(group);
+  } else {
+    run = std::string(session_run) + "/" + std::string(group);
+  }
+  if (!run.empty() && run.back() == '/') run.pop_back();
+  return run;
+}
+
+void AccumulateEvent(const proto::Event& event, RunData* run, std::vector<Diagnostic>* diagnostics) {
+  if (event.what_case() != proto::Event::kSummary) return;
+  for (const proto::Summary::Value& value : event.summary().value()) {
+    const std::string& tag = value.tag();
+    auto plugin = run->tag_plugins.find(tag);
+    if (plugin == run->tag_plugins.end()) {
+      // TensorBoard keeps the first metadata of a tag; a legacy simple_value
+      // is migrated to a scalar with scalars metadata.
+      std::string name;
+      if (value.has_metadata()) {
+        name = value.metadata().plugin_data().plugin_name();
+      } else if (value.value_case() == proto::Summary::Value::kSimpleValue) {
+        name = std::string(kScalarsPlugin);
+      } else {
+        continue;  // No metadata yet: TensorBoard cannot tell what this is.
+      }
+      plugin = run->tag_plugins.emplace(tag, std::move(name)).first;
+    }
+    if (plugin->second == kScalarsPlugin) {
+      std::optional<double> scalar = ScalarOf(value);
+      if (!scalar) continue;
+      ScalarValue& last = run->scalars[tag];
+      last.value = *scalar;
+      last.step = event.step();
+      last.wall_time = event.wall_time();
+    } else if (plugin->second == kHParamsPlugin && value.has_metadata() &&
+               value.metadata().plugin_data().plugin_name() == kHParamsPlugin) {
+      AccumulateHParams(tag, value.metadata().plugin_data().content(), run, diagnostics);
+    }
+  }
+}
+
+const RunData* ExperimentView::find_run(std::string_view name) const {
+  auto it = std::lower_bound(runs.begin(), runs.end(), name, [](const RunData& run, std::string_view n) {
+    if ((run.name == ".") != (n == ".")) return run.name == ".";
+    return run.name < n;
+  });
+  if (it == runs.end() || it->name != name) return nullptr;
+  return &*it;
+}
+
+ExperimentView BuildExperimentView(std::vector<RunData> runs, std::vector<Diagnostic> diagnostics) {
+  ExperimentView view;
+  view.diagnostics = std::move(diagnostics);
+  std::sort(runs.begin(), runs.end(), RunOrder);
+  view.runs = std::move(runs);
+  const std::vector<RunData>& all = view.runs;
+
+  // --- The experiment.
+  std::vector<std::string> config_runs;
+  for (const RunData& run : all) {
+    if (run.experiment) config_runs.push_back(run.name);
+  }
+  if (!config_runs.empty()) {
+    view.source = ExperimentSource::kConfig;
+    view.config_run = config_runs.front();
+    view.experiment = *view.find_run(view.config_run)->experiment;
+    if (config_runs.size() > 1) {
+      view.diagnostics.push_back(Diagnostic{
+          DiagnosticKind::kMultipleConfigs, config_runs.front(), "", 0,
+          absl::StrFormat("experiment configs found in %d runs (%s); TensorBoard silently uses one of "
+                          "them (here: '%s'). Write the config once, in the logdir root.",
+                          config_runs.size(), absl::StrJoin(config_runs, ", "), config_runs.front())});
+    }
+  } else {
+    std::vector<std::string> names;  // in first-seen order
+    std::unordered_map<std::string, std::vector<const google::protobuf::Value*>> values;
+    for (const RunData& run : all) {
+      if (!run.session_start) continue;
+      // Map order is unspecified; sort names for a deterministic walk.
+      std::vector<const std::string*> keys;
+      for (const auto& [name, unused] : run.session_start->hparams()) keys.push_back(&name);
+      std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return *a < *b; });
+      for (const std::string* name : keys) {
+        auto& list = values[*name];
+        if (list.empty()) names.push_back(*name);
+        list.push_back(&run.session_start->hparams().at(*name));
+      }
+    }
+    for (const std::string& name : names) {
+      if (auto info = InferHParamInfo(name, values[name])) *view.experiment.add_hparam_infos() = std::move(*info);
+    }
+    if (view.experiment.hparam_infos_size() > 0) {
+      view.source = ExperimentSource::kInferred;
+      for (auto& info : InferMetricInfos(all)) *view.experiment.add_metric_infos() = std::move(info);
+    }
+  }
+  SortHParamInfos(&view.experiment);
+
+  // --- Sessions and groups.
+  struct MetricSum {
+    double total = 0;
+    int64_t total_step = 0;
+    double total_wall_time = 0;
+    int count = 0;
+  };
+  std::map<std::string, hpb::SessionGroup> groups;
+  for (const RunData& run : all) {
+    if (!run.session_start) continue;
+    const hpb::SessionStartInfo& start = *run.session_start;
+    hpb::Session session;
+    session.set_name(run.name);
+    session.set_start_time_secs(start.start_time_secs());
+    session.set_model_uri(start.model_uri());
+    session.set_monitor_url(start.monitor_url());
+    if (run.session_end) {
+      session.set_status(run.session_end->status());
+      session.set_end_time_secs(run.session_end->end_time_secs());
+    }
+    for (const hpb::MetricInfo& metric : view.experiment.metric_infos()) {
+      const RunData* metric_run = view.find_run(MetricRun(run.name, metric.name().group()));
+      if (metric_run == nullptr) continue;
+      auto it = metric_run->scalars.find(metric.name().tag());
+      if (it == metric_run->scalars.end()) continue;
+      hpb::MetricValue* value = session.add_metric_values();
+      *value->mutable_name() = metric.name();
+      value->set_value(it->second.value);
+      value->set_training_step(static_cast<int32_t>(it->second.step));
+      value->set_wall_time_secs(it->second.wall_time);
+    }
+    const std::string& group_name = start.group_name().empty() ? run.name : start.group_name();
+    auto [it, inserted] = groups.try_emplace(group_name);
+    hpb::SessionGroup& group = it->second;
+    if (inserted) {
+      group.set_name(group_name);
+      group.set_monitor_url(start.monitor_url());
+      for (const auto& [name, value] : start.hparams()) {
+        if (value.kind_case() == google::protobuf::Value::kNumberValue && std::isnan(value.number_value())) {
+          continue;  // NaN has no JSON form; the plugin treats it as unset.
+        }
+        (*group.mutable_hparams())[name] = value;
+      }
+    }
+    *group.add_sessions() = std::move(session);
+  }
+  for (auto& [name, group] : groups) {
+    auto* sessions = group.mutable_sessions();
+    std::stable_sort(sessions->begin(), sessions->end(),
+                     [](const hpb::Session& a, const hpb::Session& b) { return a.name() < b.name(); });
+    // Average each metric over the sessions that have it, in first-seen order.
+    std::vector<std::pair<hpb::MetricName, MetricSum>> sums;
+    for (const hpb::Session& session : group.sessions()) {
+      for (const hpb::MetricValue& value : session.metric_values()) {
+        auto sum = std::find_if(sums.begin(), sums.end(), [&](const auto& s) {
+          return s.first.group() == value.name().group() && s.first.tag() == value.name().tag();
+        });
+        if (sum == sums.end()) {
+          sums.emplace_back(value.name(), MetricSum{});
+          sum = sums.end() - 1;
+        }
+        sum->second.total += value.value();
+        sum->second.total_step += value.training_step();
+        sum->second.total_wall_time += value.wall_time_secs();
+        ++sum->second.count;
+      }
+    }
+    for (const auto& [metric, sum] : sums) {
+      hpb::MetricValue* value = group.add_metric_values();
+      *value->mutable_name() = metric;
+      value->set_value(sum.total / sum.count);
+      // Python's floor division.
+      int64_t step = sum.total_step / sum.count;
+      if (sum.total_step % sum.count != 0 && sum.total_step < 0) --step;
+      value->set_training_step(static_cast<int32_t>(step));
+      value->set_wall_time_secs(sum.total_wall_time / sum.count);
+    }
+    *view.session_groups.add_session_groups() = std::move(group);
+  }
+  view.session_groups.set_total_size(view.session_groups.session_groups_size());
+  return view;
+}
+
+}  // namespace hp

@@ -1,0 +1,437 @@
+// Tests for hp::BuildExperimentView over event streams built from the golden
+// summaries, compared with what the real TensorBoard server returned.
+#include "hparams/experiment_view.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+
+namespace hp {
+namespace {
+
+namespace hpb = proto::hparams;
+using ::google::protobuf::util::MessageDifferencer;
+
+std::string ReadGolden(const std::string& relative) {
+  std::ifstream in(std::string(HPARAMS_GOLDEN_DIR) + "/" + relative, std::ios::binary);
+  EXPECT_TRUE(in.good()) << relative;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+proto::Summary GoldenSummary(const std::string& name) {
+  proto::Summary summary;
+  EXPECT_TRUE(summary.ParseFromString(ReadGolden("summaries/" + name + ".pb"))) << name;
+  return summary;
+}
+
+template <typename Message>
+Message GoldenJson(const std::string& relative) {
+  Message message;
+  auto status = google::protobuf::util::JsonStringToMessage(ReadGolden(relative), &message);
+  EXPECT_TRUE(status.ok()) << relative << ": " << status.ToString();
+  return message;
+}
+
+proto::Event SummaryEvent(const proto::Summary& summary, int64_t step, double wall_time) {
+  proto::Event event;
+  event.set_wall_time(wall_time);
+  event.set_step(step);
+  *event.mutable_summary() = summary;
+  return event;
+}
+
+proto::Event FileVersionEvent() {
+  proto::Event event;
+  event.set_wall_time(1600000000.0);
+  event.set_file_version("brain.Event:2");
+  return event;
+}
+
+// The golden scalar summary (float_val layout) with another tag and value.
+proto::Summary FloatValScalar(const std::string& tag, float value) {
+  proto::Summary summary = GoldenSummary("scalar_accuracy_float_val");
+  summary.mutable_value(0)->set_tag(tag);
+  summary.mutable_value(0)->mutable_tensor()->set_float_val(0, value);
+  return summary;
+}
+
+// The golden scalar summary in TF2's tensor_content layout, another tag/value.
+proto::Summary TensorContentScalar(const std::string& tag, float value) {
+  proto::Summary summary = GoldenSummary("scalar_accuracy_tensor_content");
+  summary.mutable_value(0)->set_tag(tag);
+  std::string bytes(4, '\0');
+  uint32_t bits;
+  std::memcpy(&bits, &value, 4);
+  for (int i = 0; i < 4; ++i) bytes[i] = static_cast<char>((bits >> (8 * i)) & 0xff);
+  summary.mutable_value(0)->mutable_tensor()->set_tensor_content(bytes);
+  return summary;
+}
+
+RunData MakeRun(const std::string& name, const std::vector<proto::Event>& events,
+                std::vector<Diagnostic>* diagnostics = nullptr) {
+  RunData run;
+  run.name = name;
+  for (const proto::Event& event : events) AccumulateEvent(event, &run, diagnostics);
+  return run;
+}
+
+float Round2(double x) { return static_cast<float>(std::round(x * 100) / 100); }
+
+// tests/golden/logdir, event by event, as README.md describes it.
+std::vector<RunData> GoldenLogdirRuns() {
+  std::vector<RunData> runs;
+  runs.push_back(MakeRun(".", {FileVersionEvent(), SummaryEvent(GoldenSummary("hparams_config"), 0, 1600000000.0)}));
+  for (int i = 0; i < 8; ++i) {
+    runs.push_back(MakeRun("run-" + std::to_string(i),
+                           {FileVersionEvent(),
+                            SummaryEvent(GoldenSummary("hparams_trial_" + std::to_string(i)), 0, 1600000000.0),
+                            SummaryEvent(FloatValScalar("accuracy", Round2(0.80 + 0.01 * i)), 1, 1600000001.0)}));
+  }
+  return runs;
+}
+
+std::vector<RunData> GoldenValidationRuns() {
+  std::vector<RunData> runs;
+  runs.push_back(MakeRun(
+      ".", {FileVersionEvent(), SummaryEvent(GoldenSummary("hparams_config_validation"), 0, 1600000000.0)}));
+  for (int i = 0; i < 8; ++i) {
+    std::string run = "run-" + std::to_string(i);
+    runs.push_back(MakeRun(
+        run, {FileVersionEvent(), SummaryEvent(GoldenSummary("hparams_trial_" + std::to_string(i)), 0, 1600000000.0)}));
+    runs.push_back(MakeRun(run + "/validation",
+                           {FileVersionEvent(), SummaryEvent(TensorContentScalar("epoch_accuracy", Round2(0.70 + 0.01 * i)),
+                                                             1, 1600000001.0)}));
+    runs.push_back(MakeRun(run + "/train",
+                           {FileVersionEvent(), SummaryEvent(TensorContentScalar("epoch_accuracy", Round2(0.90 + 0.01 * i)),
+                                                             1, 1600000001.0)}));
+  }
+  return runs;
+}
+
+void ExpectEqualProto(const google::protobuf::Message& actual, const google::protobuf::Message& expected) {
+  MessageDifferencer differencer;
+  std::string report;
+  differencer.ReportDifferencesToString(&report);
+  EXPECT_TRUE(differencer.Compare(actual, expected)) << report;
+}
+
+TEST(ExperimentView, GoldenLogdirEqualsWhatTensorBoardServes) {
+  ExperimentView view = BuildExperimentView(GoldenLogdirRuns());
+  EXPECT_EQ(view.source, ExperimentSource::kConfig);
+  EXPECT_EQ(view.config_run, ".");
+  EXPECT_THAT(view.diagnostics, ::testing::IsEmpty());
+  ExpectEqualProto(view.experiment, GoldenJson<hpb::Experiment>("expected/experiment.json"));
+  ExpectEqualProto(view.session_groups, GoldenJson<hpb::ListSessionGroupsResponse>("expected/session_groups.json"));
+}
+
+TEST(ExperimentView, ValidationGroupMetricsComeFromTheSubdirectoryNotTheDecoy) {
+  ExperimentView view = BuildExperimentView(GoldenValidationRuns());
+  ExpectEqualProto(view.experiment, GoldenJson<hpb::Experiment>("expected_validation/experiment.json"));
+  ExpectEqualProto(view.session_groups,
+                   GoldenJson<hpb::ListSessionGroupsResponse>("expected_validation/session_groups.json"));
+}
+
+TEST(ExperimentView, RunOrderDoesNotChangeTheResult) {
+  std::vector<RunData> runs = GoldenLogdirRuns();
+  std::reverse(runs.begin(), runs.end());
+  ExperimentView view = BuildExperimentView(std::move(runs));
+  ExpectEqualProto(view.session_groups, GoldenJson<hpb::ListSessionGroupsResponse>("expected/session_groups.json"));
+  EXPECT_EQ(view.runs.front().name, ".");
+}
+
+TEST(ExperimentView, WithoutConfigTheExperimentIsInferred) {
+  std::vector<RunData> runs = GoldenValidationRuns();
+  runs.erase(runs.begin());  // drop the config
+  ExperimentView view = BuildExperimentView(std::move(runs));
+  EXPECT_EQ(view.source, ExperimentSource::kInferred);
+  const hpb::Experiment& experiment = view.experiment;
+  // All three differ, so they are sorted by name.
+  ASSERT_EQ(experiment.hparam_infos_size(), 3);
+  const hpb::HParamInfo& dropout = experiment.hparam_infos(0);
+  EXPECT_EQ(dropout.name(), "dropout");
+  EXPECT_EQ(dropout.type(), hpb::DATA_TYPE_FLOAT64);
+  EXPECT_TRUE(dropout.differs());
+  EXPECT_EQ(dropout.domain_interval().min_value(), 0.1);
+  EXPECT_EQ(dropout.domain_interval().max_value(), 0.2);
+  const hpb::HParamInfo& num_units = experiment.hparam_infos(1);
+  EXPECT_EQ(num_units.name(), "num_units");
+  EXPECT_EQ(num_units.domain_interval().min_value(), 16);
+  EXPECT_EQ(num_units.domain_interval().max_value(), 32);
+  const hpb::HParamInfo& optimizer = experiment.hparam_infos(2);
+  EXPECT_EQ(optimizer.type(), hpb::DATA_TYPE_STRING);
+  ASSERT_EQ(optimizer.domain_discrete().values_size(), 2);
+  EXPECT_EQ(optimizer.domain_discrete().values(0).string_value(), "adam");
+  EXPECT_EQ(optimizer.domain_discrete().values(1).string_value(), "sgd");
+  // Metrics: every scalar below a session run, group = the subdirectory,
+  // sorted by (tag, group).
+  ASSERT_EQ(experiment.metric_infos_size(), 2);
+  EXPECT_EQ(experiment.metric_infos(0).name().tag(), "epoch_accuracy");
+  EXPECT_EQ(experiment.metric_infos(0).name().group(), "train");
+  EXPECT_EQ(experiment.metric_infos(1).name().group(), "validation");
+  // Each session then reports both.
+  ASSERT_EQ(view.session_groups.session_groups_size(), 8);
+  EXPECT_EQ(view.session_groups.session_groups(0).sessions(0).metric_values_size(), 2);
+}
+
+TEST(ExperimentView, InferredHParamThatIsTheSameEverywhereDoesNotDifferAndSortsLast) {
+  proto::Summary a = GoldenSummary("hparams_trial_0");  // (16, 0.1, adam)
+  proto::Summary b = GoldenSummary("hparams_trial_1");  // (16, 0.1, sgd)
+  ExperimentView view = BuildExperimentView(
+      {MakeRun("a", {SummaryEvent(a, 0, 1)}), MakeRun("b", {SummaryEvent(b, 0, 1)})});
+  ASSERT_EQ(view.experiment.hparam_infos_size(), 3);
+  EXPECT_EQ(view.experiment.hparam_infos(0).name(), "optimizer");
+  EXPECT_TRUE(view.experiment.hparam_infos(0).differs());
+  EXPECT_EQ(view.experiment.hparam_infos(1).name(), "dropout");
+  EXPECT_FALSE(view.experiment.hparam_infos(1).differs());
+  EXPECT_EQ(view.experiment.hparam_infos(2).name(), "num_units");
+}
+
+TEST(ExperimentView, InferredBoolsAreDiscreteAndMixedTypesBecomeStrings) {
+  ExperimentView view = BuildExperimentView({MakeRun("a", {SummaryEvent(GoldenSummary("edge_bool"), 0, 1)}),
+                                             MakeRun("b", {SummaryEvent(GoldenSummary("edge_bool_false"), 0, 1)})});
+  ASSERT_EQ(view.experiment.hparam_infos_size(), 1);
+  const hpb::HParamInfo& info = view.experiment.hparam_infos(0);
+  EXPECT_EQ(info.type(), hpb::DATA_TYPE_BOOL);
+  ASSERT_EQ(info.domain_discrete().values_size(), 2);
+  EXPECT_FALSE(info.domain_discrete().values(0).bool_value());
+  EXPECT_TRUE(info.domain_discrete().values(1).bool_value());
+
+  // A number and a string for the same name: the plugin falls back to strings.
+  proto::Summary number = GoldenSummary("hparams_trial_0");
+  hpb::HParamsPluginData data;
+  ASSERT_TRUE(data.ParseFromString(number.value(0).metadata().plugin_data().content()));
+  (*data.mutable_session_start_info()->mutable_hparams())["num_units"].set_string_value("big");
+  proto::Summary text = number;
+  text.mutable_value(0)->mutable_metadata()->mutable_plugin_data()->set_content(data.SerializeAsString());
+  view = BuildExperimentView({MakeRun("a", {SummaryEvent(number, 0, 1)}), MakeRun("b", {SummaryEvent(text, 0, 1)})});
+  const hpb::HParamInfo* num_units = nullptr;
+  for (const auto& i : view.experiment.hparam_infos()) {
+    if (i.name() == "num_units") num_units = &i;
+  }
+  ASSERT_NE(num_units, nullptr);
+  EXPECT_EQ(num_units->type(), hpb::DATA_TYPE_STRING);
+  ASSERT_EQ(num_units->domain_discrete().values_size(), 2);
+  EXPECT_EQ(num_units->domain_discrete().values(0).string_value(), "16.0");
+  EXPECT_EQ(num_units->domain_discrete().values(1).string_value(), "big");
+}
+
+TEST(ExperimentView, NothingLoggedGivesAnEmptyExperiment) {
+  ExperimentView view = BuildExperimentView({MakeRun("a", {SummaryEvent(FloatValScalar("loss", 1), 1, 1)})});
+  EXPECT_EQ(view.source, ExperimentSource::kEmpty);
+  EXPECT_EQ(view.experiment.hparam_infos_size(), 0);
+  EXPECT_EQ(view.experiment.metric_infos_size(), 0);
+  EXPECT_EQ(view.session_groups.session_groups_size(), 0);
+}
+
+TEST(ExperimentView, LastScalarEventWinsWithItsStepAndWallTime) {
+  std::vector<RunData> runs = GoldenLogdirRuns();
+  RunData& run0 = runs[1];
+  AccumulateEvent(SummaryEvent(FloatValScalar("accuracy", 0.25f), 9, 1600000009.0), &run0, nullptr);
+  AccumulateEvent(SummaryEvent(FloatValScalar("accuracy", 0.5f), 4, 1600000004.0), &run0, nullptr);
+  ExperimentView view = BuildExperimentView(std::move(runs));
+  const hpb::Session* session = nullptr;
+  for (const auto& group : view.session_groups.session_groups()) {
+    if (group.sessions(0).name() == "run-0") session = &group.sessions(0);
+  }
+  ASSERT_NE(session, nullptr);
+  ASSERT_EQ(session->metric_values_size(), 1);
+  EXPECT_EQ(session->metric_values(0).value(), 0.5);
+  EXPECT_EQ(session->metric_values(0).training_step(), 4);
+  EXPECT_EQ(session->metric_values(0).wall_time_secs(), 1600000004.0);
+}
+
+TEST(ExperimentView, ScalarLayoutsAllDecode) {
+  proto::Summary simple;
+  auto* value = simple.add_value();
+  value->set_tag("simple");
+  value->set_simple_value(0.81f);
+  proto::Summary dbl = FloatValScalar("double", 0);
+  auto* tensor = dbl.mutable_value(0)->mutable_tensor();
+  tensor->clear_float_val();
+  tensor->set_dtype(proto::DT_DOUBLE);
+  tensor->add_double_val(0.81);
+  proto::Summary dbl_content = FloatValScalar("double_content", 0);
+  tensor = dbl_content.mutable_value(0)->mutable_tensor();
+  tensor->clear_float_val();
+  tensor->set_dtype(proto::DT_DOUBLE);
+  double d = 0.25;
+  tensor->set_tensor_content(std::string(reinterpret_cast<const char*>(&d), sizeof d));
+  RunData run = MakeRun("r", {SummaryEvent(simple, 1, 1), SummaryEvent(dbl, 2, 2), SummaryEvent(dbl_content, 3, 3),
+                              SummaryEvent(TensorContentScalar("content", 0.81f), 4, 4),
+                              SummaryEvent(FloatValScalar("float_val", 0.81f), 5, 5)});
+  ASSERT_EQ(run.scalars.size(), 5u);
+  EXPECT_EQ(run.scalars.at("simple").value, static_cast<double>(0.81f));
+  EXPECT_EQ(run.scalars.at("double").value, 0.81);
+  EXPECT_EQ(run.scalars.at("double_content").value, 0.25);
+  EXPECT_EQ(run.scalars.at("content").value, static_cast<double>(0.81f));
+  EXPECT_EQ(run.scalars.at("float_val").value, static_cast<double>(0.81f));
+  EXPECT_EQ(run.scalars.at("float_val").step, 5);
+}
+
+TEST(ExperimentView, TagWhoseFirstMetadataIsNotScalarsIsNotAMetric) {
+  proto::Summary other = FloatValScalar("x", 1);
+  other.mutable_value(0)->mutable_metadata()->mutable_plugin_data()->set_plugin_name("histograms");
+  proto::Summary later = FloatValScalar("x", 2);
+  RunData run = MakeRun("r", {SummaryEvent(other, 1, 1), SummaryEvent(later, 2, 2)});
+  EXPECT_TRUE(run.scalars.empty());
+}
+
+TEST(ExperimentView, MetadataOnTheFirstEventOnlyStillMakesLaterEventsScalars) {
+  proto::Summary later = FloatValScalar("x", 2);
+  later.mutable_value(0)->clear_metadata();
+  RunData run = MakeRun("r", {SummaryEvent(FloatValScalar("x", 1), 1, 1), SummaryEvent(later, 2, 2)});
+  ASSERT_EQ(run.scalars.count("x"), 1u);
+  EXPECT_EQ(run.scalars.at("x").value, 2);
+}
+
+TEST(ExperimentView, SessionEndSetsStatusAndEndTime) {
+  std::vector<RunData> runs = GoldenLogdirRuns();
+  AccumulateEvent(SummaryEvent(GoldenSummary("session_end_success"), 2, 1600000100.0), &runs[1], nullptr);
+  ExperimentView view = BuildExperimentView(std::move(runs));
+  int seen = 0;
+  for (const auto& group : view.session_groups.session_groups()) {
+    const hpb::Session& s = group.sessions(0);
+    if (s.name() == "run-0") {
+      EXPECT_EQ(s.status(), hpb::STATUS_SUCCESS);
+      EXPECT_EQ(s.end_time_secs(), 1600000100.0);
+      ++seen;
+    } else {
+      EXPECT_EQ(s.status(), hpb::STATUS_UNKNOWN);
+    }
+  }
+  EXPECT_EQ(seen, 1);
+}
+
+TEST(ExperimentView, FirstSessionStartWinsAndTheDuplicateIsReported) {
+  std::vector<Diagnostic> diagnostics;
+  RunData run = MakeRun("run-0",
+                        {SummaryEvent(GoldenSummary("hparams_trial_0"), 0, 1),
+                         SummaryEvent(GoldenSummary("hparams_trial_7"), 0, 2)},
+                        &diagnostics);
+  EXPECT_EQ(run.session_start_count, 2);
+  EXPECT_EQ(run.session_start->hparams().at("optimizer").string_value(), "adam");
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].kind, DiagnosticKind::kDuplicateSessionStart);
+  EXPECT_THAT(diagnostics[0].message, ::testing::HasSubstr("run-0"));
+}
+
+TEST(ExperimentView, SharedTrialIdMergesSessionsAndAveragesOnlyPresentMetrics) {
+  // trial_id "trial-7" in three runs; one of them has no metric.
+  proto::Summary start = GoldenSummary("hparams_trial_id");
+  std::vector<RunData> runs;
+  runs.push_back(MakeRun("b", {SummaryEvent(start, 0, 1), SummaryEvent(FloatValScalar("m", 0.5f), 3, 10)}));
+  runs.push_back(MakeRun("a", {SummaryEvent(start, 0, 1), SummaryEvent(FloatValScalar("m", 0.25f), 4, 20)}));
+  runs.push_back(MakeRun("c", {SummaryEvent(start, 0, 1), SummaryEvent(FloatValScalar("other", 1), 1, 1)}));
+  ExperimentView view = BuildExperimentView(std::move(runs));
+  ASSERT_EQ(view.session_groups.session_groups_size(), 1);
+  const hpb::SessionGroup& group = view.session_groups.session_groups(0);
+  EXPECT_EQ(group.name(), "trial-7");
+  ASSERT_EQ(group.sessions_size(), 3);
+  EXPECT_EQ(group.sessions(0).name(), "a");
+  EXPECT_EQ(group.sessions(2).name(), "c");
+  const hpb::MetricValue* m = nullptr;
+  for (const auto& v : group.metric_values()) {
+    if (v.name().tag() == "m") m = &v;
+  }
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->value(), (0.5 + 0.25) / 2);
+  EXPECT_EQ(m->training_step(), 3);  // (3 + 4) // 2
+  EXPECT_EQ(m->wall_time_secs(), 15);
+}
+
+TEST(ExperimentView, EmptyGroupNameGroupsByRunName) {
+  ExperimentView view = BuildExperimentView({MakeRun("x", {SummaryEvent(GoldenSummary("session_start_v1"), 0, 1)})});
+  ASSERT_EQ(view.session_groups.session_groups_size(), 1);
+  EXPECT_EQ(view.session_groups.session_groups(0).name(), "x");
+}
+
+TEST(ExperimentView, NaNHParamIsDroppedFromTheGroup) {
+  ExperimentView view = BuildExperimentView({MakeRun("x", {SummaryEvent(GoldenSummary("edge_nan"), 0, 1)})});
+  ASSERT_EQ(view.session_groups.session_groups_size(), 1);
+  const auto& start = *view.runs[0].session_start;
+  ASSERT_FALSE(start.hparams().empty());
+  for (const auto& [name, value] : start.hparams()) {
+    if (value.kind_case() == google::protobuf::Value::kNumberValue && std::isnan(value.number_value())) {
+      EXPECT_EQ(view.session_groups.session_groups(0).hparams().count(name), 0u) << name;
+    }
+  }
+}
+
+TEST(ExperimentView, ConfigWithWrongGroupFindsNoMetricAndDoesNotFallBack) {
+  std::vector<RunData> runs = GoldenValidationRuns();
+  runs[0] = MakeRun(".", {SummaryEvent(GoldenSummary("hparams_config"), 0, 1)});  // group "" tag accuracy
+  ExperimentView view = BuildExperimentView(std::move(runs));
+  ASSERT_EQ(view.session_groups.session_groups_size(), 8);
+  for (const auto& group : view.session_groups.session_groups()) {
+    EXPECT_EQ(group.metric_values_size(), 0);
+    EXPECT_EQ(group.sessions(0).metric_values_size(), 0);
+  }
+}
+
+TEST(ExperimentView, ConfigsInSeveralRunsUseTheRootAndAreReported) {
+  std::vector<RunData> runs = GoldenValidationRuns();
+  AccumulateEvent(SummaryEvent(GoldenSummary("hparams_config"), 0, 1), &runs[1], nullptr);
+  ExperimentView view = BuildExperimentView(std::move(runs));
+  EXPECT_EQ(view.config_run, ".");
+  ExpectEqualProto(view.experiment, GoldenJson<hpb::Experiment>("expected_validation/experiment.json"));
+  ASSERT_EQ(view.diagnostics.size(), 1u);
+  EXPECT_EQ(view.diagnostics[0].kind, DiagnosticKind::kMultipleConfigs);
+}
+
+TEST(ExperimentView, NonZeroPluginVersionIsSkippedAndReported) {
+  proto::Summary start = GoldenSummary("hparams_trial_0");
+  hpb::HParamsPluginData data;
+  ASSERT_TRUE(data.ParseFromString(start.value(0).metadata().plugin_data().content()));
+  data.set_version(1);
+  start.mutable_value(0)->mutable_metadata()->mutable_plugin_data()->set_content(data.SerializeAsString());
+  std::vector<Diagnostic> diagnostics;
+  RunData run = MakeRun("r", {SummaryEvent(start, 0, 1)}, &diagnostics);
+  EXPECT_FALSE(run.session_start.has_value());
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].kind, DiagnosticKind::kBadPluginVersion);
+}
+
+TEST(ExperimentView, UndecodablePluginContentIsReported) {
+  proto::Summary start = GoldenSummary("hparams_trial_0");
+  start.mutable_value(0)->mutable_metadata()->mutable_plugin_data()->set_content("\xff\xff\xff");
+  std::vector<Diagnostic> diagnostics;
+  RunData run = MakeRun("r", {SummaryEvent(start, 0, 1)}, &diagnostics);
+  EXPECT_FALSE(run.session_start.has_value());
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].kind, DiagnosticKind::kBadPluginData);
+}
+
+TEST(ExperimentView, MetricRunJoinsLikeTensorBoard) {
+  EXPECT_EQ(MetricRun("run-0", ""), "run-0");
+  EXPECT_EQ(MetricRun("run-0", "validation"), "run-0/validation");
+  EXPECT_EQ(MetricRun(".", "validation"), "./validation");
+  EXPECT_EQ(MetricRun(".", ""), ".");
+  EXPECT_EQ(MetricRun("a", "/abs"), "/abs");
+}
+
+TEST(ExperimentView, RootSessionCannotReachGroupedMetrics) {
+  std::vector<RunData> runs;
+  runs.push_back(MakeRun(".", {SummaryEvent(GoldenSummary("hparams_config_validation"), 0, 1),
+                               SummaryEvent(GoldenSummary("hparams_trial_0"), 0, 1)}));
+  runs.push_back(MakeRun("validation", {SummaryEvent(TensorContentScalar("epoch_accuracy", 0.5f), 1, 1)}));
+  ExperimentView view = BuildExperimentView(std::move(runs));
+  ASSERT_EQ(view.session_groups.session_groups_size(), 1);
+  EXPECT_EQ(view.session_groups.session_groups(0).sessions(0).metric_values_size(), 0);
+}
+
+TEST(ExperimentView, DiagnosticKindsHaveNames) {
+  EXPECT_EQ(DiagnosticKindName(DiagnosticKind::kCorruptRecord), "corrupt_record");
+  EXPECT_EQ(DiagnosticKindName(DiagnosticKind::kBadPluginVersion), "bad_plugin_version");
+}
+
+}  // namespace
+}  // namespace hp
