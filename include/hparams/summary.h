@@ -1,0 +1,88 @@
+// Pure builders for the HParams plugin's summaries, like Python's
+// hparams_config_pb / hparams_pb / session_start_pb / session_end_pb. They
+// return a proto::Summary holding one Value, ready to be written in an
+// Event at any step; nothing is written anywhere. Useful for testing and
+// for programs that have their own event writer.
+//
+// Every Value carries TensorBoard's "null tensor" (DT_FLOAT, shape [0]) and
+// the plugin metadata: plugin_name "hparams", content = a serialized
+// HParamsPluginData (version 0). Content is serialized deterministically:
+// map keys sorted (hparams_pb) or in the given order (session_start_pb),
+// so hparams_pb's bytes equal Python's pure-protobuf output byte for byte.
+//
+// Errors: InvalidArgument for bad input, as listed in hparams/hparam.h; the
+// message names the hparam/metric and the value.
+//
+// Times default to the current wall-clock time (like Python's time.time());
+// pass them explicitly for reproducible output.
+//
+// Thread safety: all functions are thread-safe.
+//
+// Example:
+//   absl::StatusOr<hp::proto::Summary> s = hp::hparams_pb({{"lr", 0.1}}, std::nullopt, 1.6e9);
+//   if (s.ok()) my_writer.write(*s, /*step=*/0);
+#ifndef HPARAMS_SUMMARY_H_
+#define HPARAMS_SUMMARY_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "hparams/hparam.h"
+#include "hparams/summary.pb.h"
+
+namespace hp {
+
+inline constexpr char kHParamsPluginName[] = "hparams";
+inline constexpr char kExperimentTag[] = "_hparams_/experiment";
+inline constexpr char kSessionStartInfoTag[] = "_hparams_/session_start_info";
+inline constexpr char kSessionEndInfoTag[] = "_hparams_/session_end_info";
+inline constexpr char kScalarsPluginName[] = "scalars";
+
+// The experiment config (Python's summary_v2.hparams_config_pb). hparam
+// infos keep the given order; Discrete values are sorted; ints and floats
+// are DATA_TYPE_FLOAT64. InvalidArgument for an invalid or repeated hparam
+// or metric (same group and tag).
+absl::StatusOr<proto::Summary> hparams_config_pb(
+    const std::vector<HParam>& hparams, const std::vector<Metric>& metrics,
+    std::optional<double> time_created_secs = std::nullopt);
+
+// One trial's session start (Python's summary_v2.hparams_pb): hparams
+// sorted by name, group_name = trial_id if given, else group_name(hparams).
+// Ints are stored as number_value doubles, bools as bool_value.
+absl::StatusOr<proto::Summary> hparams_pb(const HParams& hparams,
+                                          std::optional<std::string> trial_id = std::nullopt,
+                                          std::optional<double> start_time_secs = std::nullopt);
+
+// The v1 session start (Python's summary.session_start_pb): hparams in the
+// given order and group_name as given (empty by default: TensorBoard then
+// names the group after the run). Unlike Python's v1, a bool is written as
+// bool_value rather than the number 1.0/0.0.
+absl::StatusOr<proto::Summary> session_start_pb(const HParams& hparams,
+                                                std::optional<double> start_time_secs = std::nullopt,
+                                                std::string group_name = "",
+                                                std::string model_uri = "",
+                                                std::string monitor_url = "");
+
+// The session end (Python's summary.session_end_pb). InvalidArgument for a
+// status that is not one of SessionStatus's values.
+absl::StatusOr<proto::Summary> session_end_pb(SessionStatus status,
+                                              std::optional<double> end_time_secs = std::nullopt);
+
+// A scalar the way TensorBoard's pure-Python scalar_pb lays it out:
+// DT_FLOAT, scalar shape, float_val [value], "scalars" metadata.
+proto::Summary scalar_pb(std::string_view tag, double value);
+
+// The session group name Python's summary_v2 derives for these values:
+// lowercase hex SHA-256 of json.dumps(hparams, sort_keys=True,
+// separators=(",", ":")). InvalidArgument when validate() fails.
+absl::StatusOr<std::string> group_name(const HParams& hparams);
+
+// The JSON text hashed by group_name(), e.g. {"dropout":0.1,"num_units":16}.
+absl::StatusOr<std::string> canonical_json(const HParams& hparams);
+
+}  // namespace hp
+
+#endif  // HPARAMS_SUMMARY_H_

@@ -1,0 +1,170 @@
+// HParam, Metric and HParams: validation and the strict trial check.
+#include "hparams/hparam.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "internal/group_name.h"
+
+namespace hp {
+namespace {
+
+absl::Status check_label(const char* what, const std::string& owner, const std::string& text) {
+  if (internal::is_valid_utf8(text)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(what, " of ", owner, " is not valid UTF-8: ", Value(text).repr()));
+}
+
+}  // namespace
+
+// --- HParam ----------------------------------------------------------------------
+
+HParam::HParam(std::string name, std::optional<Domain> domain, std::string display_name,
+               std::string description)
+    : name_(std::move(name)),
+      domain_(std::move(domain)),
+      display_name_(std::move(display_name)),
+      description_(std::move(description)) {}
+
+absl::Status HParam::validate() const {
+  if (name_.empty()) {
+    return absl::InvalidArgumentError("hparam name is empty; give every HParam a name");
+  }
+  if (!internal::is_valid_utf8(name_)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("hparam name ", Value(name_).repr(), " is not valid UTF-8"));
+  }
+  const std::string owner = absl::StrCat("hparam '", name_, "'");
+  if (absl::Status s = check_label("display_name", owner, display_name_); !s.ok()) return s;
+  if (absl::Status s = check_label("description", owner, description_); !s.ok()) return s;
+  if (domain_.has_value()) {
+    const absl::Status& s = domain_status(*domain_);
+    if (!s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("hparam '", name_, "' has an invalid domain: ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status HParam::check_value(const Value& v) const {
+  if (v.is_string() && !internal::is_valid_utf8(v.as_string())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("value ", v.repr(), " of hparam '", name_, "' is not valid UTF-8"));
+  }
+  if (!domain_.has_value()) return absl::OkStatus();
+  if (!domain_status(*domain_).ok()) return validate();
+  if (domain_contains(*domain_, v)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "value ", v.repr(), " (", v.type_name(), ") of hparam '", name_, "' is not in its domain ",
+      domain_repr(*domain_), "; use a value of the domain's kind and range"));
+}
+
+// --- Metric ----------------------------------------------------------------------
+
+Metric::Metric(std::string tag, std::string group, std::string display_name,
+               std::string description, DatasetType dataset_type)
+    : tag_(std::move(tag)),
+      group_(std::move(group)),
+      display_name_(std::move(display_name)),
+      description_(std::move(description)),
+      dataset_type_(dataset_type) {}
+
+absl::Status Metric::validate() const {
+  if (tag_.empty()) {
+    return absl::InvalidArgumentError("metric tag is empty; give every Metric the scalar's tag");
+  }
+  if (!internal::is_valid_utf8(tag_)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("metric tag ", Value(tag_).repr(), " is not valid UTF-8"));
+  }
+  const std::string owner = absl::StrCat("metric '", tag_, "'");
+  if (absl::Status s = check_label("group", owner, group_); !s.ok()) return s;
+  if (absl::Status s = check_label("display_name", owner, display_name_); !s.ok()) return s;
+  if (absl::Status s = check_label("description", owner, description_); !s.ok()) return s;
+  if (dataset_type_ < DATASET_UNKNOWN || dataset_type_ > DATASET_VALIDATION) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        owner, " has unknown dataset_type ", static_cast<int>(dataset_type_),
+        "; use DATASET_UNKNOWN, DATASET_TRAINING or DATASET_VALIDATION"));
+  }
+  return absl::OkStatus();
+}
+
+// --- HParams ---------------------------------------------------------------------
+
+const Value* HParams::find(std::string_view name) const {
+  for (const Entry& e : entries_) {
+    if (e.name() == name) return &e.value();
+  }
+  return nullptr;
+}
+
+absl::Status HParams::validate() const {
+  std::set<std::string_view> seen;
+  for (const Entry& e : entries_) {
+    if (e.name().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "hparam with value ", e.value().repr(), " has an empty name; name every hparam"));
+    }
+    if (!internal::is_valid_utf8(e.name())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("hparam name ", Value(e.name()).repr(), " is not valid UTF-8"));
+    }
+    if (!seen.insert(e.name()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "multiple values given for hparam '", e.name(), "' (the second is ", e.value().repr(),
+          "); give each hparam once"));
+    }
+    if (e.hparam() != nullptr) {
+      if (absl::Status s = e.hparam()->validate(); !s.ok()) return s;
+      if (absl::Status s = e.hparam()->check_value(e.value()); !s.ok()) return s;
+    } else if (e.value().is_string() && !internal::is_valid_utf8(e.value().as_string())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "value ", e.value().repr(), " of hparam '", e.name(), "' is not valid UTF-8"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string HParams::repr() const {
+  std::string out = "{";
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (i > 0) out.append(", ");
+    absl::StrAppend(&out, Value(entries_[i].name()).repr(), ": ", entries_[i].value().repr());
+  }
+  out.push_back('}');
+  return out;
+}
+
+// --- Strict check ------------------------------------------------------------------
+
+absl::Status check_trial(const std::vector<HParam>& config, const HParams& trial) {
+  std::set<std::string_view> config_names;
+  for (const HParam& h : config) {
+    if (absl::Status s = h.validate(); !s.ok()) return s;
+    if (!config_names.insert(h.name()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("hparam '", h.name(), "' appears twice in the config"));
+    }
+  }
+  if (absl::Status s = trial.validate(); !s.ok()) return s;
+  for (const HParam& h : config) {
+    const Value* v = trial.find(h.name());
+    if (v == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "trial ", trial.repr(), " has no value for hparam '", h.name(),
+          "' of the config; give every configured hparam a value"));
+    }
+    if (absl::Status s = h.check_value(*v); !s.ok()) return s;
+  }
+  for (const HParams::Entry& e : trial) {
+    if (config_names.count(e.name()) == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "trial gives hparam '", e.name(), "' = ", e.value().repr(),
+          ", which is not in the config; add it to hparams_config or drop it"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace hp

@@ -1,0 +1,39 @@
+// Session group names as TensorBoard's Python summary_v2 derives them:
+// lowercase hex SHA-256 of UTF-8(json.dumps(hparams, sort_keys=True,
+// separators=(",", ":"))) with json's defaults ensure_ascii=True and
+// allow_nan=True.
+#ifndef HPARAMS_INTERNAL_GROUP_NAME_H_
+#define HPARAMS_INTERNAL_GROUP_NAME_H_
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "hparams/value.h"
+
+namespace hp::internal {
+
+// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+bool is_valid_utf8(std::string_view s);
+
+// A JSON string literal as Python writes it with ensure_ascii=True: quotes,
+// \" \\ \n \r \t \b \f, other code points below 0x20 and from 0x7f up as
+// \uXXXX in lowercase hex (surrogate pairs above U+FFFF); "/" unescaped.
+// Requires is_valid_utf8(s).
+std::string python_json_string(std::string_view s);
+
+// json.dumps of one value: true/false, exact integers, float repr with
+// NaN/Infinity/-Infinity, or python_json_string.
+std::string python_json_value(const Value& v);
+
+// The canonical object: keys sorted by code point (= UTF-8 byte order), no
+// spaces. Requires unique, valid UTF-8 names and string values.
+std::string canonical_json(std::vector<std::pair<std::string, Value>> by_name);
+
+// sha256_hex(canonical_json(by_name)).
+std::string derive_group_name(std::vector<std::pair<std::string, Value>> by_name);
+
+}  // namespace hp::internal
+
+#endif  // HPARAMS_INTERNAL_GROUP_NAME_H_
