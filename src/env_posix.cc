@@ -1,0 +1,284 @@
+// The POSIX Env: files through open/read/write/fsync, directories through
+// mkdir/readdir/stat. Every error names the path and says what to check.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "hparams/env.h"
+
+namespace hp {
+namespace {
+
+// One line of advice per errno, so a user sees what to do, not only what failed.
+const char* hint_for(int err) {
+  switch (err) {
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return " (check that the directory exists and is writable by this process)";
+    case ENOENT:
+      return " (check that the path exists)";
+    case ENOTDIR:
+      return " (a component of the path is a regular file, not a directory)";
+    case ENOSPC:
+    case EDQUOT:
+      return " (the disk is full: free space or log elsewhere)";
+    case EMFILE:
+    case ENFILE:
+      return " (too many open files: close writers you no longer need)";
+    default:
+      return "";
+  }
+}
+
+absl::Status posix_error(int err, std::string_view what, const std::string& path) {
+  return absl::ErrnoToStatus(err, absl::StrCat(absl::string_view(what.data(), what.size()), " '", path, "'", hint_for(err)));
+}
+
+// Writes all of [data, data+n), retrying short writes and EINTR.
+absl::Status write_fully(int fd, const char* data, size_t n, const std::string& path) {
+  while (n > 0) {
+    // Linux writes at most 0x7ffff000 bytes per call; ask for less than SSIZE_MAX.
+    const size_t chunk = n < (size_t{1} << 30) ? n : (size_t{1} << 30);
+    ssize_t w = ::write(fd, data, chunk);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return posix_error(errno, "cannot write to", path);
+    }
+    if (w == 0) return posix_error(EIO, "write made no progress on", path);
+    data += w;
+    n -= static_cast<size_t>(w);
+  }
+  return absl::OkStatus();
+}
+
+class PosixWritableFile final : public WritableFile {
+ public:
+  PosixWritableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixWritableFile() override { (void)close(); }
+
+  absl::Status append(std::string_view data) override {
+    if (fd_ < 0) return closed_error();
+    // Small appends gather in a buffer; large ones skip it to avoid a copy.
+    if (buffer_.size() + data.size() <= kBufferBytes) {
+      buffer_.append(data.data(), data.size());
+      return absl::OkStatus();
+    }
+    absl::Status s = flush_buffer();
+    if (!s.ok()) return s;
+    if (data.size() <= kBufferBytes) {
+      buffer_.append(data.data(), data.size());
+      return absl::OkStatus();
+    }
+    return write_fully(fd_, data.data(), data.size(), path_);
+  }
+
+  absl::Status flush() override {
+    if (fd_ < 0) return closed_error();
+    return flush_buffer();
+  }
+
+  absl::Status sync() override {
+    if (fd_ < 0) return closed_error();
+    absl::Status s = flush_buffer();
+    if (!s.ok()) return s;
+    if (::fsync(fd_) != 0) return posix_error(errno, "cannot fsync", path_);
+    return absl::OkStatus();
+  }
+
+  absl::Status close() override {
+    if (fd_ < 0) return absl::OkStatus();
+    absl::Status s = flush_buffer();
+    if (::close(fd_) != 0 && s.ok()) s = posix_error(errno, "cannot close", path_);
+    fd_ = -1;
+    return s;
+  }
+
+ private:
+  static constexpr size_t kBufferBytes = size_t{64} << 10;
+
+  absl::Status flush_buffer() {
+    if (buffer_.empty()) return absl::OkStatus();
+    absl::Status s = write_fully(fd_, buffer_.data(), buffer_.size(), path_);
+    // On failure the bytes may be partly written; dropping them keeps a
+    // retry from duplicating records.
+    buffer_.clear();
+    return s;
+  }
+
+  absl::Status closed_error() const {
+    return absl::FailedPreconditionError(absl::StrCat("file '", path_, "' is already closed"));
+  }
+
+  int fd_;
+  std::string path_;
+  std::string buffer_;
+};
+
+class PosixSequentialFile final : public SequentialFile {
+ public:
+  PosixSequentialFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixSequentialFile() override { ::close(fd_); }
+
+  absl::StatusOr<std::string_view> read(size_t n, char* scratch) override {
+    for (;;) {
+      ssize_t r = ::read(fd_, scratch, n);
+      if (r >= 0) return std::string_view(scratch, static_cast<size_t>(r));
+      if (errno != EINTR) return posix_error(errno, "cannot read", path_);
+    }
+  }
+
+  absl::Status skip(uint64_t n) override {
+    if (n > static_cast<uint64_t>(LLONG_MAX)) n = static_cast<uint64_t>(LLONG_MAX);
+    if (::lseek(fd_, static_cast<off_t>(n), SEEK_CUR) < 0) return posix_error(errno, "cannot seek in", path_);
+    return absl::OkStatus();
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
+class PosixEnv final : public Env {
+ public:
+  absl::StatusOr<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) override {
+    return open_for_write(path, O_TRUNC);
+  }
+
+  absl::StatusOr<std::unique_ptr<WritableFile>> new_appendable_file(const std::string& path) override {
+    return open_for_write(path, O_APPEND);
+  }
+
+  absl::StatusOr<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) override {
+    int fd;
+    do {
+      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) return posix_error(errno, "cannot open for reading", path);
+    return std::unique_ptr<SequentialFile>(new PosixSequentialFile(fd, path));
+  }
+
+  absl::Status create_dirs(const std::string& path) override {
+    if (path.empty()) return absl::InvalidArgumentError("create_dirs: the directory path is empty");
+    // Create each prefix in turn, like mkdir -p; EEXIST is fine when the
+    // existing thing is a directory.
+    size_t pos = 0;
+    while (pos != std::string::npos) {
+      pos = path.find('/', pos + 1);
+      const std::string prefix = path.substr(0, pos);
+      if (prefix.empty()) continue;
+      if (::mkdir(prefix.c_str(), 0755) == 0) continue;
+      const int err = errno;
+      if (err == EEXIST) {
+        struct stat st;
+        if (::stat(prefix.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) continue;
+        return absl::FailedPreconditionError(
+            absl::StrCat("cannot create directory '", path, "': '", prefix,
+                         "' exists and is not a directory (choose another log directory)"));
+      }
+      return posix_error(err, "cannot create directory", prefix == path ? path : absl::StrCat(prefix, "' for '", path));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<DirEntry>> list_dir(const std::string& path) override {
+    DIR* dir = ::opendir(path.c_str());
+    if (dir == nullptr) return posix_error(errno, "cannot list directory", path);
+    std::vector<DirEntry> entries;
+    for (;;) {
+      errno = 0;
+      struct dirent* entry = ::readdir(dir);
+      if (entry == nullptr) {
+        const int err = errno;
+        ::closedir(dir);
+        if (err != 0) return posix_error(err, "cannot list directory", path);
+        break;
+      }
+      const std::string name = entry->d_name;
+      if (name == "." || name == "..") continue;
+      bool is_dir = entry->d_type == DT_DIR;
+      // Some file systems leave d_type unknown, and symlinks may point at directories.
+      if (entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) {
+        struct stat st;
+        is_dir = ::stat(join_path(path, name).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+      }
+      entries.push_back(DirEntry{name, is_dir});
+    }
+    return entries;
+  }
+
+  absl::StatusOr<bool> is_directory(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return posix_error(errno, "cannot stat", path);
+    return S_ISDIR(st.st_mode);
+  }
+
+  bool file_exists(const std::string& path) override {
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0;
+  }
+
+  absl::StatusOr<uint64_t> file_size(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return posix_error(errno, "cannot stat", path);
+    return static_cast<uint64_t>(st.st_size);
+  }
+
+  absl::Status remove_file(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0) return posix_error(errno, "cannot remove", path);
+    return absl::OkStatus();
+  }
+
+  absl::Status rename_file(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) {
+      return posix_error(errno, "cannot rename", absl::StrCat(from, "' to '", to));
+    }
+    return absl::OkStatus();
+  }
+
+  std::string host_name() override {
+    char name[HOST_NAME_MAX + 1] = {};
+    if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "localhost";
+    return name;
+  }
+
+  int64_t process_id() override { return static_cast<int64_t>(::getpid()); }
+
+  double now_seconds() override {
+    struct timespec ts;
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  }
+
+ private:
+  absl::StatusOr<std::unique_ptr<WritableFile>> open_for_write(const std::string& path, int mode_flag) {
+    int fd;
+    do {
+      fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | mode_flag, 0644);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) return posix_error(errno, "cannot open for writing", path);
+    return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
+  }
+};
+
+}  // namespace
+
+Env* Env::Default() {
+  static Env* const env = new PosixEnv;
+  return env;
+}
+
+}  // namespace hp

@@ -1,0 +1,49 @@
+// CRC-32C (Castagnoli), the checksum of TFRecord framing, and its masking.
+//
+// extend() picks the fastest implementation once per process: the SSE4.2
+// crc32 instruction (three interleaved streams) on x86-64, the ARMv8 CRC
+// instructions on AArch64, and a portable slicing-by-8 table otherwise.
+// All implementations return identical values; the portable and hardware
+// entry points are exposed so tests can prove it.
+//
+// Thread safety: every function is pure and may be called concurrently.
+#ifndef HPARAMS_INTERNAL_CRC32C_H_
+#define HPARAMS_INTERNAL_CRC32C_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace hp {
+namespace crc32c {
+
+// Returns the CRC-32C of data[0, n) appended to a message whose CRC-32C is
+// `crc`. extend(0, d, n) is the CRC of d alone; crc32c("123456789") is
+// 0xE3069283.
+uint32_t extend(uint32_t crc, const char* data, size_t n);
+
+inline uint32_t value(const char* data, size_t n) { return extend(0, data, n); }
+
+// TFRecord stores masked CRCs: a CRC of data that itself holds CRCs is
+// weak, so the stored value is rotated and offset.
+inline constexpr uint32_t kMaskDelta = 0xA282EAD8u;
+
+inline uint32_t mask(uint32_t crc) { return ((crc >> 15) | (crc << 17)) + kMaskDelta; }
+
+inline uint32_t unmask(uint32_t masked) {
+  uint32_t rot = masked - kMaskDelta;
+  return (rot >> 17) | (rot << 15);
+}
+
+// The table implementation, available everywhere.
+uint32_t extend_portable(uint32_t crc, const char* data, size_t n);
+
+// True when this CPU has CRC-32C instructions that extend() uses.
+bool hardware_available();
+
+// The hardware implementation. Precondition: hardware_available().
+uint32_t extend_hardware(uint32_t crc, const char* data, size_t n);
+
+}  // namespace crc32c
+}  // namespace hp
+
+#endif  // HPARAMS_INTERNAL_CRC32C_H_
