@@ -1,0 +1,80 @@
+// Reading a whole logdir back: its runs, their events, and the experiment
+// view TensorBoard's HParams dashboard would show for it.
+//
+// A run is a directory holding at least one file whose name contains
+// "tfevents", found recursively under the logdir; its name is the path
+// relative to the logdir ("." for the logdir itself). A run's event files are
+// read in name order. Records are CRC-checked; a corrupt stretch is reported
+// (file, offset, bytes dropped) and reading resumes at the next valid record;
+// a file that ends inside a record (still being written, or its writer was
+// killed) ends at its last complete record and is reported. Neither fails the
+// load: both become Diagnostics of the view.
+//
+// Errors: NotFound / InvalidArgument when `logdir` is missing or not a
+// directory; other I/O errors on the logdir itself come from the Env. An
+// unreadable event file or subdirectory is a Diagnostic, not an error.
+//
+// Speed: runs are read on LoadOptions::threads threads; events are decoded
+// once and reduced to what the view needs (first hparams data, last value of
+// each scalar tag).
+//
+// Thread safety: the functions are reentrant; the Env must be thread-safe.
+//
+// Example:
+//   absl::StatusOr<hp::ExperimentView> view = hp::LoadExperiment("logs/hparam_tuning");
+//   if (!view.ok()) return view.status();
+//   for (const auto& group : view->session_groups.session_groups())
+//     std::cout << group.name() << "\n";
+//   for (const hp::Diagnostic& d : view->diagnostics) std::cerr << d.message << "\n";
+#ifndef HPARAMS_READER_H_
+#define HPARAMS_READER_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "hparams/env.h"
+#include "hparams/event.pb.h"
+#include "hparams/experiment_view.h"
+
+namespace hp {
+
+struct LoadOptions {
+  // File system; nullptr means Env::Default().
+  Env* env = nullptr;
+  // Threads reading runs in parallel; 0 means min(2, hardware threads).
+  int threads = 0;
+  // Records longer than this are treated as corruption.
+  size_t max_record_bytes = size_t{256} << 20;
+};
+
+// The run directories under `logdir` (names relative to it, "." for the
+// root), sorted with the root first, each with its event files in name
+// order as full paths. Unreadable subdirectories go to `diagnostics`.
+struct RunFiles {
+  std::string name;
+  std::vector<std::string> files;
+};
+absl::StatusOr<std::vector<RunFiles>> ListRuns(const std::string& logdir, const LoadOptions& options = {},
+                                               std::vector<Diagnostic>* diagnostics = nullptr);
+
+// Calls `on_event` with every event of the event file `path`, in order.
+// Corruption and a truncated tail are appended to `diagnostics` (with `run`
+// as their run name). Errors: the Env's error when the file cannot be opened
+// or read.
+absl::Status ReadEventFile(const std::string& path, const std::string& run, const LoadOptions& options,
+                           const std::function<void(const proto::Event&)>& on_event,
+                           std::vector<Diagnostic>* diagnostics);
+
+// Reads every run of `logdir` into RunData (sorted with the root first).
+absl::StatusOr<std::vector<RunData>> ReadLogdir(const std::string& logdir, const LoadOptions& options = {},
+                                                std::vector<Diagnostic>* diagnostics = nullptr);
+
+// ReadLogdir() then BuildExperimentView().
+absl::StatusOr<ExperimentView> LoadExperiment(const std::string& logdir, const LoadOptions& options = {});
+
+}  // namespace hp
+
+#endif  // HPARAMS_READER_H_

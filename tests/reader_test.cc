@@ -1,0 +1,287 @@
+// Tests for hp::LoadExperiment and the logdir reader: the golden logdirs
+// read from disk give what TensorBoard served, and damaged files are reported
+// without losing the rest.
+#include "hparams/reader.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+
+namespace hp {
+namespace {
+
+namespace fs = std::filesystem;
+namespace hpb = proto::hparams;
+using ::google::protobuf::util::MessageDifferencer;
+using ::testing::HasSubstr;
+
+const std::string kGolden = HPARAMS_GOLDEN_DIR;
+const std::string kEventFile = "events.out.tfevents.1600000000.golden.4242.0";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << path;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+  ASSERT_TRUE(out.good()) << path;
+}
+
+template <typename Message>
+Message GoldenJson(const std::string& relative) {
+  Message message;
+  auto status = google::protobuf::util::JsonStringToMessage(ReadFile(kGolden + "/" + relative), &message);
+  EXPECT_TRUE(status.ok()) << relative << ": " << status.ToString();
+  return message;
+}
+
+void ExpectEqualProto(const google::protobuf::Message& actual, const google::protobuf::Message& expected) {
+  MessageDifferencer differencer;
+  std::string report;
+  differencer.ReportDifferencesToString(&report);
+  EXPECT_TRUE(differencer.Compare(actual, expected)) << report;
+}
+
+// A scratch copy of a golden logdir that a test may damage.
+class ScratchLogdir {
+ public:
+  explicit ScratchLogdir(const std::string& golden_name) {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = ::testing::TempDir() + "/reader_test_" + info->name();
+    fs::remove_all(path_);
+    fs::copy(kGolden + "/" + golden_name, path_, fs::copy_options::recursive);
+  }
+  ~ScratchLogdir() { fs::remove_all(path_); }
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& run) const { return path_ + "/" + run + "/" + kEventFile; }
+
+ private:
+  std::string path_;
+};
+
+const hpb::Session* FindSession(const ExperimentView& view, const std::string& name) {
+  for (const auto& group : view.session_groups.session_groups()) {
+    for (const auto& session : group.sessions()) {
+      if (session.name() == name) return &session;
+    }
+  }
+  return nullptr;
+}
+
+TEST(Reader, GoldenLogdirEqualsWhatTensorBoardServes) {
+  absl::StatusOr<ExperimentView> view = LoadExperiment(kGolden + "/logdir");
+  ASSERT_TRUE(view.ok()) << view.status();
+  EXPECT_THAT(view->diagnostics, ::testing::IsEmpty());
+  ExpectEqualProto(view->experiment, GoldenJson<hpb::Experiment>("expected/experiment.json"));
+  ExpectEqualProto(view->session_groups, GoldenJson<hpb::ListSessionGroupsResponse>("expected/session_groups.json"));
+}
+
+TEST(Reader, GoldenValidationLogdirEqualsWhatTensorBoardServes) {
+  absl::StatusOr<ExperimentView> view = LoadExperiment(kGolden + "/logdir_validation");
+  ASSERT_TRUE(view.ok()) << view.status();
+  EXPECT_THAT(view->diagnostics, ::testing::IsEmpty());
+  ExpectEqualProto(view->experiment, GoldenJson<hpb::Experiment>("expected_validation/experiment.json"));
+  ExpectEqualProto(view->session_groups,
+                   GoldenJson<hpb::ListSessionGroupsResponse>("expected_validation/session_groups.json"));
+}
+
+TEST(Reader, RunsAreTheDirectoriesTensorBoardLists) {
+  const std::pair<std::string, std::string> cases[] = {{"logdir", "expected/runs.json"},
+                                                       {"logdir_validation", "expected_validation/runs.json"}};
+  for (const auto& [logdir, runs_json] : cases) {
+    absl::StatusOr<std::vector<RunFiles>> runs = ListRuns(kGolden + "/" + logdir);
+    ASSERT_TRUE(runs.ok()) << runs.status();
+    auto expected = GoldenJson<google::protobuf::ListValue>(runs_json);
+    std::vector<std::string> want;
+    for (const auto& v : expected.values()) want.push_back(v.string_value());
+    std::vector<std::string> got;
+    for (const RunFiles& run : *runs) {
+      got.push_back(run.name);
+      ASSERT_EQ(run.files.size(), 1u);
+      EXPECT_THAT(run.files[0], HasSubstr("tfevents"));
+    }
+    EXPECT_EQ(got, want) << logdir;
+  }
+}
+
+TEST(Reader, OneThreadAndTwoThreadsGiveTheSameView) {
+  LoadOptions one;
+  one.threads = 1;
+  LoadOptions two;
+  two.threads = 2;
+  auto a = LoadExperiment(kGolden + "/logdir_validation", one);
+  auto b = LoadExperiment(kGolden + "/logdir_validation", two);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ExpectEqualProto(a->session_groups, b->session_groups);
+  ExpectEqualProto(a->experiment, b->experiment);
+}
+
+TEST(Reader, MissingLogdirIsNotFound) {
+  auto view = LoadExperiment(kGolden + "/no_such_dir");
+  EXPECT_TRUE(absl::IsNotFound(view.status())) << view.status();
+  EXPECT_THAT(std::string(view.status().message()), HasSubstr("no_such_dir"));
+}
+
+TEST(Reader, FileAsLogdirIsInvalidArgument) {
+  auto view = LoadExperiment(kGolden + "/logdir/" + kEventFile);
+  EXPECT_TRUE(absl::IsInvalidArgument(view.status())) << view.status();
+}
+
+TEST(Reader, EmptyLogdirNameIsInvalidArgument) {
+  EXPECT_TRUE(absl::IsInvalidArgument(LoadExperiment("").status()));
+}
+
+TEST(Reader, CorruptRecordIsReportedWithFileAndOffsetAndTheRestIsRead) {
+  ScratchLogdir logdir("logdir");
+  std::string path = logdir.file("run-3");
+  std::string bytes = ReadFile(path);
+  // The last record is the accuracy scalar; damage a byte of its data.
+  bytes[bytes.size() - 10] ^= 0x5a;
+  WriteFile(path, bytes);
+  auto view = LoadExperiment(logdir.path());
+  ASSERT_TRUE(view.ok()) << view.status();
+  ASSERT_EQ(view->diagnostics.size(), 1u);
+  const Diagnostic& d = view->diagnostics[0];
+  EXPECT_EQ(d.kind, DiagnosticKind::kCorruptRecord);
+  EXPECT_EQ(d.path, path);
+  EXPECT_EQ(d.run, "run-3");
+  EXPECT_GT(d.offset, 0u);
+  EXPECT_LT(d.offset, bytes.size());
+  EXPECT_THAT(d.message, HasSubstr(path));
+  // run-3 keeps its session (read before the damage) but loses its metric;
+  // every other run is intact.
+  const hpb::Session* damaged = FindSession(*view, "run-3");
+  ASSERT_NE(damaged, nullptr);
+  EXPECT_EQ(damaged->metric_values_size(), 0);
+  for (int i : {0, 1, 2, 4, 5, 6, 7}) {
+    const hpb::Session* s = FindSession(*view, "run-" + std::to_string(i));
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->metric_values_size(), 1) << i;
+  }
+}
+
+TEST(Reader, CorruptRecordInTheMiddleDoesNotLoseTheRecordsAfterIt) {
+  ScratchLogdir logdir("logdir");
+  std::string path = logdir.file("run-5");
+  std::string bytes = ReadFile(path);
+  // Records: file_version (88 bytes), session start, scalar. Damage the
+  // session start's data; the scalar after it must survive.
+  bytes[88 + 12 + 20] ^= 0x01;
+  WriteFile(path, bytes);
+  auto runs = ReadLogdir(logdir.path());
+  ASSERT_TRUE(runs.ok());
+  const RunData* run5 = nullptr;
+  for (const RunData& r : *runs) {
+    if (r.name == "run-5") run5 = &r;
+  }
+  ASSERT_NE(run5, nullptr);
+  EXPECT_FALSE(run5->session_start.has_value());
+  ASSERT_EQ(run5->scalars.count("accuracy"), 1u);
+  EXPECT_EQ(run5->scalars.at("accuracy").value, static_cast<double>(0.85f));
+}
+
+TEST(Reader, TruncatedTailIsReportedAndEarlierEventsKept) {
+  ScratchLogdir logdir("logdir");
+  std::string path = logdir.file("run-2");
+  std::string bytes = ReadFile(path);
+  WriteFile(path, bytes.substr(0, bytes.size() - 7));
+  auto view = LoadExperiment(logdir.path());
+  ASSERT_TRUE(view.ok()) << view.status();
+  ASSERT_EQ(view->diagnostics.size(), 1u);
+  EXPECT_EQ(view->diagnostics[0].kind, DiagnosticKind::kTruncatedFile);
+  EXPECT_EQ(view->diagnostics[0].path, path);
+  const hpb::Session* s = FindSession(*view, "run-2");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->metric_values_size(), 0);
+  EXPECT_EQ(view->session_groups.session_groups_size(), 8);
+}
+
+TEST(Reader, FilesOfARunAreReadInNameOrderSoTheLastFileHasTheLastValue) {
+  ScratchLogdir logdir("logdir");
+  // A second file for run-0, named after the first: its scalar (run-7's
+  // 0.87 at step 1) is read last and wins.
+  fs::copy_file(logdir.file("run-7"), logdir.path() + "/run-0/events.out.tfevents.1600000001.golden.4242.0");
+  auto runs = ReadLogdir(logdir.path());
+  ASSERT_TRUE(runs.ok());
+  const RunData& run0 = (*runs)[1];
+  ASSERT_EQ(run0.name, "run-0");
+  ASSERT_EQ(run0.files.size(), 2u);
+  EXPECT_LT(run0.files[0], run0.files[1]);
+  EXPECT_EQ(run0.scalars.at("accuracy").value, static_cast<double>(0.87f));
+  // ...and its first session start still wins.
+  EXPECT_EQ(run0.session_start->hparams().at("optimizer").string_value(), "adam");
+  EXPECT_EQ(run0.session_start_count, 2);
+}
+
+TEST(Reader, NonEventFilesAndEmptyDirectoriesAreNotRuns) {
+  ScratchLogdir logdir("logdir");
+  fs::create_directories(logdir.path() + "/empty/deeper");
+  WriteFile(logdir.path() + "/run-0/notes.txt", "hello");
+  auto runs = ListRuns(logdir.path());
+  ASSERT_TRUE(runs.ok());
+  EXPECT_EQ(runs->size(), 9u);
+  EXPECT_EQ((*runs)[1].files.size(), 1u);
+}
+
+// An Env that cannot open one file.
+class FailingEnv : public EnvWrapper {
+ public:
+  FailingEnv(std::string bad) : EnvWrapper(Env::Default()), bad_(std::move(bad)) {}
+  absl::StatusOr<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) override {
+    if (path == bad_) return absl::PermissionDeniedError(path + ": permission denied");
+    return EnvWrapper::new_sequential_file(path);
+  }
+  absl::StatusOr<std::string> read_file(const std::string& path) override {
+    if (path == bad_) return absl::PermissionDeniedError(path + ": permission denied");
+    return EnvWrapper::read_file(path);
+  }
+
+ private:
+  std::string bad_;
+};
+
+TEST(Reader, UnreadableFileIsReportedAndTheOthersAreRead) {
+  std::string bad = kGolden + "/logdir/run-1/" + kEventFile;
+  FailingEnv env(bad);
+  LoadOptions options;
+  options.env = &env;
+  auto view = LoadExperiment(kGolden + "/logdir", options);
+  ASSERT_TRUE(view.ok()) << view.status();
+  ASSERT_EQ(view->diagnostics.size(), 1u);
+  EXPECT_EQ(view->diagnostics[0].kind, DiagnosticKind::kUnreadableFile);
+  EXPECT_EQ(view->diagnostics[0].path, bad);
+  EXPECT_THAT(view->diagnostics[0].message, HasSubstr("permission denied"));
+  EXPECT_EQ(view->session_groups.session_groups_size(), 7);
+  EXPECT_EQ(FindSession(*view, "run-1"), nullptr);
+}
+
+TEST(Reader, ReadEventFileDeliversEveryEventInOrder) {
+  std::vector<proto::Event> events;
+  std::vector<Diagnostic> diagnostics;
+  absl::Status status = ReadEventFile(kGolden + "/logdir/run-4/" + kEventFile, "run-4", LoadOptions{},
+                                      [&](const proto::Event& e) { events.push_back(e); }, &diagnostics);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_TRUE(diagnostics.empty());
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].file_version(), "brain.Event:2");
+  EXPECT_EQ(events[1].summary().value(0).tag(), "_hparams_/session_start_info");
+  EXPECT_EQ(events[2].summary().value(0).tag(), "accuracy");
+  EXPECT_EQ(events[2].step(), 1);
+  EXPECT_EQ(events[2].wall_time(), 1600000001.0);
+}
+
+}  // namespace
+}  // namespace hp
