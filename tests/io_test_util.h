@@ -1,0 +1,60 @@
+// Helpers shared by the I/O tests: a fresh temporary directory, the single
+// event file a writer made, and every Event in a file.
+#ifndef HPARAMS_TESTS_IO_TEST_UTIL_H_
+#define HPARAMS_TESTS_IO_TEST_UTIL_H_
+
+#include <stdlib.h>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "hparams/env.h"
+#include "hparams/event.pb.h"
+#include "hparams/record_reader.h"
+
+namespace hp {
+namespace test_util {
+
+// A new empty directory under the test temp dir.
+inline std::string make_temp_dir() {
+  std::string pattern = ::testing::TempDir() + "hparams_io_XXXXXX";
+  char* dir = ::mkdtemp(pattern.data());
+  EXPECT_NE(dir, nullptr);
+  return pattern;
+}
+
+inline std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+inline void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// Every Event in `path`, in file order; fails the test on any corruption.
+inline std::vector<proto::Event> read_events(const std::string& path) {
+  std::vector<proto::Event> events;
+  RecordReaderOptions options;
+  options.on_corruption = [](const CorruptionReport& r) { ADD_FAILURE() << r.reason; };
+  auto reader = EventFileReader::Open(path, options);
+  EXPECT_TRUE(reader.ok()) << reader.status();
+  if (!reader.ok()) return events;
+  for (;;) {
+    proto::Event event;
+    absl::StatusOr<bool> more = (*reader)->next(&event);
+    EXPECT_TRUE(more.ok()) << more.status();
+    if (!more.ok() || !*more) break;
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+}  // namespace test_util
+}  // namespace hp
+
+#endif  // HPARAMS_TESTS_IO_TEST_UTIL_H_
