@@ -43,6 +43,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "hparams/hparam.h"
+#include "hparams/writer.h"
 
 namespace hp {
 
@@ -126,6 +129,104 @@ class CallbackList : public Callback {
  private:
   std::vector<Callback*> callbacks_;
   std::vector<std::unique_ptr<Callback>> owned_;
+};
+
+// Python's hp.KerasCallback: logs one trial's hparams as a session.
+//
+// on_train_begin writes the session start (hp::hparams(hparams, trial_id))
+// to the run's root writer; on_train_end writes session_end(STATUS_SUCCESS),
+// on_train_failed session_end(STATUS_FAILURE); either then closes the
+// writer the callback created. (Python's callback writes no session end;
+// TensorBoard then shows STATUS_UNKNOWN.)
+//
+// Errors: on_train_begin returns InvalidArgument for invalid hparams
+// (checked before anything is created, so nothing is written) and the
+// writer's error when `logdir` cannot be created; on_train_end /
+// on_train_failed return FailedPrecondition when no session was started,
+// else the writer's error. A new on_train_begin after the end starts a new
+// session (a new event file; TensorBoard keeps the first session start of a
+// run, as it does for Python's callback used twice).
+class KerasCallback : public Callback {
+ public:
+  // Writes to a SummaryWriter on `logdir` (e.g. "logs/hparam_tuning/run-0"),
+  // created at train begin and closed at train end.
+  KerasCallback(std::string logdir, HParams hparams,
+                std::optional<std::string> trial_id = std::nullopt, WriterOptions options = {});
+  // Writes to `writer`, which the caller owns, keeps open and must keep
+  // alive while the callback is used.
+  KerasCallback(SummaryWriter* writer, HParams hparams,
+                std::optional<std::string> trial_id = std::nullopt);
+  ~KerasCallback() override;
+
+  absl::Status on_train_begin() override;
+  absl::Status on_train_end(const Logs& logs) override;
+  absl::Status on_train_failed(const absl::Status& status) override;
+
+  const HParams& hparams() const { return hparams_; }
+
+ private:
+  absl::Status end_session(SessionStatus status);
+
+  std::string logdir_;
+  WriterOptions options_;
+  HParams hparams_;
+  std::optional<std::string> trial_id_;
+  SummaryWriter* borrowed_writer_ = nullptr;
+  std::unique_ptr<SummaryWriter> owned_writer_;
+  bool in_session_ = false;
+};
+
+struct TensorBoardOptions {
+  // Also write training logs as batch_<name> every `update_freq` batches
+  // (Keras's update_freq=N); 0 writes per epoch only (update_freq="epoch").
+  int64_t update_freq = 0;
+  // For both writers (train/ and validation/).
+  WriterOptions writer_options;
+};
+
+// The metrics side of Keras's TensorBoard callback, with Keras's layout:
+//
+//   on_epoch_end(epoch, {{"loss", l}, {"accuracy", a}, {"val_accuracy", v}})
+//     <logdir>/train:      epoch_loss = l, epoch_accuracy = a   at step `epoch`
+//     <logdir>/validation: epoch_accuracy = v (prefix "val_" stripped)
+//
+// so hp::Metric("epoch_accuracy").group("validation") finds the validation
+// accuracy. The step is the epoch number the loop passes; Model.fit counts
+// epochs from 0, so Keras writes its first epoch at step 0 (the golden
+// logdir_validation, hand-made, uses step 1; TensorBoard's HParams
+// dashboard reports the last value, whatever its step). With update_freq N,
+// every Nth batch (counted over the whole run from 1, as Keras's global
+// batch counter) writes batch_<name> to <logdir>/train at step = that count.
+//
+// Each writer is created on its first write, so a run without validation
+// logs gets no validation/ directory, and closed on train end or failure.
+// Errors: a writer that cannot be created returns its error on every later
+// write to it (it is not retried); write errors are the writer's.
+class TensorBoardCallback : public Callback {
+ public:
+  explicit TensorBoardCallback(std::string logdir, TensorBoardOptions options = {});
+  ~TensorBoardCallback() override;
+
+  absl::Status on_train_begin() override;
+  absl::Status on_epoch_end(int64_t epoch, const Logs& logs) override;
+  absl::Status on_train_batch_end(int64_t batch, const Logs& logs) override;
+  absl::Status on_train_end(const Logs& logs) override;
+  absl::Status on_train_failed(const absl::Status& status) override;
+
+ private:
+  // A lazily created writer on one subdirectory.
+  struct LazyWriter {
+    std::string logdir;
+    std::unique_ptr<SummaryWriter> writer;
+    absl::Status create_error;
+  };
+  absl::StatusOr<SummaryWriter*> get(LazyWriter& lazy);
+  absl::Status close_writers();
+
+  TensorBoardOptions options_;
+  LazyWriter train_;
+  LazyWriter validation_;
+  int64_t global_batch_ = 0;
 };
 
 }  // namespace hp
