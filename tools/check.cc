@@ -1,0 +1,263 @@
+// The findings of `hparams check`.
+#include "check.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "table.h"
+
+namespace hp::cli {
+namespace {
+
+namespace hpb = proto::hparams;
+
+constexpr size_t kMaxListed = 5;
+
+std::string ListSome(const std::vector<std::string>& items) {
+  std::vector<std::string> shown(items.begin(), items.begin() + std::min(items.size(), kMaxListed));
+  std::string out = absl::StrJoin(shown, ", ");
+  if (items.size() > kMaxListed) absl::StrAppendFormat(&out, " and %d more", items.size() - kMaxListed);
+  return out;
+}
+
+std::string Describe(const google::protobuf::Value& v) {
+  switch (v.kind_case()) {
+    case google::protobuf::Value::kNumberValue: return FormatNumber(v.number_value());
+    case google::protobuf::Value::kStringValue: return "'" + v.string_value() + "'";
+    case google::protobuf::Value::kBoolValue: return v.bool_value() ? "true" : "false";
+    default: return "(no value)";
+  }
+}
+
+std::string TypeName(hpb::DataType type) {
+  switch (type) {
+    case hpb::DATA_TYPE_STRING: return "string";
+    case hpb::DATA_TYPE_BOOL: return "bool";
+    case hpb::DATA_TYPE_FLOAT64: return "number";
+    default: return "unset";
+  }
+}
+
+hpb::DataType TypeOf(const google::protobuf::Value& v) {
+  switch (v.kind_case()) {
+    case google::protobuf::Value::kNumberValue: return hpb::DATA_TYPE_FLOAT64;
+    case google::protobuf::Value::kStringValue: return hpb::DATA_TYPE_STRING;
+    case google::protobuf::Value::kBoolValue: return hpb::DATA_TYPE_BOOL;
+    default: return hpb::DATA_TYPE_UNSET;
+  }
+}
+
+bool SameValue(const google::protobuf::Value& a, const google::protobuf::Value& b) {
+  if (a.kind_case() != b.kind_case()) return false;
+  switch (a.kind_case()) {
+    case google::protobuf::Value::kNumberValue: return a.number_value() == b.number_value();
+    case google::protobuf::Value::kStringValue: return a.string_value() == b.string_value();
+    case google::protobuf::Value::kBoolValue: return a.bool_value() == b.bool_value();
+    default: return false;
+  }
+}
+
+// The nearest session run above `run` ("a/b/c" -> "a/b" or "a"), the way
+// TensorBoard looks for it; "" when none.
+std::string SessionAbove(const ExperimentView& view, const std::string& run) {
+  std::string candidate = run;
+  while (true) {
+    const RunData* data = view.find_run(candidate);
+    if (data != nullptr && data->session_start) return candidate;
+    size_t slash = candidate.rfind('/');
+    if (slash == std::string::npos) return "";
+    candidate = candidate.substr(0, slash);
+  }
+}
+
+void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
+  std::vector<const RunData*> sessions;
+  for (const RunData& run : view.runs) {
+    if (run.session_start) sessions.push_back(&run);
+  }
+  if (sessions.empty()) return;
+  if (view.experiment.metric_infos_size() == 0) {
+    findings->push_back({"no_metrics",
+                         "the experiment lists no metrics, so the dashboard shows no metric columns; pass "
+                         "metrics to hparams_config() (or `hparams config --metric TAG`)"});
+    return;
+  }
+  // Metrics no session has.
+  for (const hpb::MetricInfo& metric : view.experiment.metric_infos()) {
+    bool found = false;
+    for (const RunData* session : sessions) {
+      const RunData* run = view.find_run(MetricRun(session->name, metric.name().group()));
+      if (run != nullptr && run->scalars.count(metric.name().tag())) found = true;
+    }
+    if (found) continue;
+    std::string what = absl::StrFormat("metric (group='%s', tag='%s')", metric.name().group(), metric.name().tag());
+    // Where the tag does exist.
+    std::vector<std::string> places;
+    std::string suggestion;
+    std::set<std::string> nearby_tags;
+    for (const RunData& run : view.runs) {
+      if (run.scalars.count(metric.name().tag())) {
+        places.push_back(run.name);
+        std::string session = SessionAbove(view, run.name);
+        if (suggestion.empty() && !session.empty()) {
+          std::string group = run.name == session ? "" : run.name.substr(session.size() + 1);
+          suggestion = absl::StrFormat("did you mean group='%s'?", group);
+        }
+      }
+      if (!SessionAbove(view, run.name).empty()) {
+        for (const auto& [tag, unused] : run.scalars) nearby_tags.insert(tag);
+      }
+    }
+    std::string message;
+    if (!places.empty()) {
+      message = absl::StrFormat("%s is in no session run: found `%s` in %s; %s", what, metric.name().tag(),
+                                ListSome(places),
+                                suggestion.empty() ? "those runs belong to no session; log hparams() in the run "
+                                                     "directory that holds them (or its parent)"
+                                                   : suggestion);
+    } else if (!nearby_tags.empty()) {
+      message = absl::StrFormat("%s is logged in no run; the sessions have scalar tags %s: is the tag misspelled?",
+                                what, ListSome({nearby_tags.begin(), nearby_tags.end()}));
+    } else {
+      message = absl::StrFormat("%s is logged in no run, and no session has any scalar; log it with "
+                                "scalar(\"%s\", value, step) in each trial's run directory",
+                                what, metric.name().tag());
+    }
+    findings->push_back({"metric_not_found", message});
+  }
+  // Sessions without any metric value.
+  std::vector<std::string> empty;
+  for (const hpb::SessionGroup& group : view.session_groups.session_groups()) {
+    for (const hpb::Session& session : group.sessions()) {
+      if (session.metric_values_size() == 0) empty.push_back(session.name());
+    }
+  }
+  std::sort(empty.begin(), empty.end());
+  if (!empty.empty()) {
+    findings->push_back(
+        {"session_without_metrics",
+         absl::StrFormat("%d session%s ha%s no value for any configured metric (%s); the dashboard shows them "
+                         "with empty metric columns. Log the metrics in the trial's run directory (or the "
+                         "metric's group subdirectory)",
+                         empty.size(), empty.size() == 1 ? "" : "s", empty.size() == 1 ? "s" : "ve",
+                         ListSome(empty))});
+  }
+}
+
+void CheckRootSession(const ExperimentView& view, std::vector<Finding>* findings) {
+  const RunData* root = view.find_run(".");
+  if (root == nullptr || !root->session_start) return;
+  std::vector<std::string> below;
+  for (const RunData& run : view.runs) {
+    if (run.name != "." && !run.scalars.empty() && SessionAbove(view, run.name).empty()) below.push_back(run.name);
+  }
+  bool grouped_metric = false;
+  for (const hpb::MetricInfo& metric : view.experiment.metric_infos()) {
+    grouped_metric |= !metric.name().group().empty();
+  }
+  if (below.empty() && !grouped_metric) return;
+  findings->push_back(
+      {"session_in_root",
+       absl::StrFormat("the logdir root holds a session start; TensorBoard never finds a root session's metrics "
+                       "in subdirectories%s. Write each trial's hparams into its own run directory "
+                       "(e.g. LOGDIR/run-0) instead of the logdir root",
+                       below.empty() ? "" : " (scalars in " + ListSome(below) + " are lost)")});
+}
+
+void CheckHParams(const ExperimentView& view, std::vector<Finding>* findings) {
+  if (view.source != ExperimentSource::kConfig) return;
+  std::map<std::string, const hpb::HParamInfo*> infos;
+  for (const hpb::HParamInfo& info : view.experiment.hparam_infos()) infos[info.name()] = &info;
+  for (const RunData& run : view.runs) {
+    if (!run.session_start) continue;
+    std::map<std::string, google::protobuf::Value> sorted(run.session_start->hparams().begin(),
+                                                          run.session_start->hparams().end());
+    for (const auto& [name, value] : sorted) {
+      auto it = infos.find(name);
+      if (it == infos.end()) {
+        findings->push_back(
+            {"hparam_not_in_config",
+             absl::StrFormat("run '%s': hparam '%s' is not in the experiment config, so the dashboard has no "
+                             "column for it; add HParam(\"%s\") to hparams_config()",
+                             run.name, name, name)});
+        continue;
+      }
+      const hpb::HParamInfo& info = *it->second;
+      hpb::DataType type = TypeOf(value);
+      if (info.type() != hpb::DATA_TYPE_UNSET && type != info.type()) {
+        findings->push_back(
+            {"hparam_wrong_type",
+             absl::StrFormat("run '%s': hparam '%s' = %s is a %s, but the config declares a %s; log the value "
+                             "with the declared type",
+                             run.name, name, Describe(value), TypeName(type), TypeName(info.type()))});
+        continue;
+      }
+      if (info.has_domain_discrete()) {
+        bool in = false;
+        std::vector<std::string> allowed;
+        for (const auto& v : info.domain_discrete().values()) {
+          in |= SameValue(v, value);
+          allowed.push_back(Describe(v));
+        }
+        if (!in) {
+          findings->push_back(
+              {"hparam_out_of_domain",
+               absl::StrFormat("run '%s': hparam '%s' = %s is not one of the config's values {%s}; add it to the "
+                               "domain or fix the trial",
+                               run.name, name, Describe(value), absl::StrJoin(allowed, ", "))});
+        }
+      } else if (info.has_domain_interval() && type == hpb::DATA_TYPE_FLOAT64) {
+        double v = value.number_value();
+        const auto& interval = info.domain_interval();
+        if (!(v >= interval.min_value() && v <= interval.max_value())) {
+          findings->push_back(
+              {"hparam_out_of_domain",
+               absl::StrFormat("run '%s': hparam '%s' = %s is outside the config's interval [%s, %s]; widen the "
+                               "interval or fix the trial",
+                               run.name, name, Describe(value), FormatNumber(interval.min_value()),
+                               FormatNumber(interval.max_value()))});
+        }
+      }
+    }
+  }
+}
+
+void CheckRunsWithoutSession(const ExperimentView& view, std::vector<Finding>* findings) {
+  bool any_session = false;
+  for (const RunData& run : view.runs) any_session |= run.session_start.has_value();
+  if (!any_session) {
+    findings->push_back({"no_sessions",
+                         "no run holds a session start (hparams() was never called), so the dashboard is empty; "
+                         "call hparams() (or `hparams log RUN_DIR --hparam ...`) in each trial's run directory"});
+    return;
+  }
+  for (const RunData& run : view.runs) {
+    if (run.session_start || !SessionAbove(view, run.name).empty()) continue;
+    if (run.scalars.empty()) continue;  // e.g. the root holding only the config
+    findings->push_back(
+        {"run_without_session",
+         absl::StrFormat("run '%s' has scalars but no session start in it or a parent directory, so the "
+                         "dashboard ignores it; call hparams() in it (or move it under a trial's run directory)",
+                         run.name)});
+  }
+}
+
+}  // namespace
+
+std::vector<Finding> CheckExperiment(const ExperimentView& view) {
+  std::vector<Finding> findings;
+  for (const Diagnostic& d : view.diagnostics) {
+    findings.push_back({std::string(DiagnosticKindName(d.kind)), d.message});
+  }
+  CheckRunsWithoutSession(view, &findings);
+  CheckRootSession(view, &findings);
+  CheckMetrics(view, &findings);
+  CheckHParams(view, &findings);
+  return findings;
+}
+
+}  // namespace hp::cli

@@ -1,0 +1,451 @@
+// `hparams`: read, check and write TensorBoard HParams logdirs from a shell.
+// Exit codes: 0 ok, 1 `check` found problems, 2 usage or I/O error.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "check.h"
+#include "cli_args.h"
+#include "hparams/hparam.h"
+#include "hparams/reader.h"
+#include "hparams/search.h"
+#include "hparams/writer.h"
+#include "specs.h"
+#include "table.h"
+
+namespace hp::cli {
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kFindings = 1;
+constexpr int kError = 2;
+
+constexpr char kMainHelp[] = R"(usage: hparams COMMAND [ARGS] [--help]
+
+Read and write TensorBoard HParams logdirs without TensorBoard.
+
+Commands:
+  show LOGDIR [--sort COLUMN] [--desc]   the dashboard's table, aligned
+  export LOGDIR --format csv|json|markdown [--sort COLUMN] [--desc]
+  check LOGDIR                           find what leaves the dashboard empty
+  config LOGDIR --hparam SPEC... [--metric SPEC...]
+  log RUN_DIR --hparam NAME=VALUE... [--trial-id ID] [--scalar TAG=VALUE@STEP...]
+      [--status success|failure|running|unknown]
+  grid LOGDIR                            the config's grid, one JSON object a line
+  sample LOGDIR -n N [--seed S]          random trials, one JSON object a line
+
+Exit status: 0 ok, 1 findings (check), 2 usage or I/O error.
+Run 'hparams COMMAND --help' for a command's details.
+)";
+
+constexpr char kShowHelp[] = R"(usage: hparams show LOGDIR [--sort COLUMN] [--desc]
+
+Prints the HParams dashboard's table view: one row per session group, the
+group's runs, its hparams, its metrics (averaged over the group's sessions,
+as TensorBoard does) and its sessions' status. A missing value shows as '-'.
+Rows are in TensorBoard's order (by group name) unless sorted.
+
+  --sort COLUMN  sort by a metric (tag, group/tag or display name) or an
+                 hparam (name or display name); missing values go last
+  --desc         sort descending
+)";
+
+constexpr char kExportHelp[] = R"(usage: hparams export LOGDIR --format csv|json|markdown [--sort COLUMN] [--desc]
+
+Writes the table of 'hparams show' to stdout, as the dashboard's download:
+  csv       header row, then one row per session group
+  markdown  a GitHub-flavoured table
+  json      an array of {"group", "sessions", "hparams", "metrics", "status"}
+            objects; metrics are keyed by tag, or group/tag
+)";
+
+constexpr char kCheckHelp[] = R"(usage: hparams check LOGDIR
+
+Finds the mistakes that leave the HParams dashboard empty or wrong, one line
+each ("CODE: message"), and exits 1 if there is any:
+  metric_not_found         a configured metric (group, tag) is in no session's run
+  session_without_metrics  sessions with no value for any metric
+  session_in_root          a session start in the logdir root
+  multiple_configs         experiment configs in several runs
+  hparam_not_in_config / hparam_wrong_type / hparam_out_of_domain
+  run_without_session / no_sessions / no_metrics
+  duplicate_session_start / duplicate_session_end
+  bad_plugin_version / bad_plugin_data
+  corrupt_record / truncated_file / unreadable_file
+)";
+
+constexpr char kConfigHelp[] = R"(usage: hparams config LOGDIR --hparam SPEC... [--metric SPEC...] [--time SECS]
+
+Writes the experiment config (what hp::SummaryWriter::hparams_config writes)
+to a new event file in LOGDIR, created if needed.
+
+  --hparam SPEC  repeatable; NAME=TYPE:VALUES[;display_name=..][;description=..]
+      num_units=int:16,32     discrete ints
+      layers=int:1..10        integer interval
+      dropout=real:0.1..0.2   real interval
+      lr=float:0.1,0.01       discrete floats
+      optimizer=str:adam,sgd  discrete strings ('\,' is a literal comma)
+      amsgrad=bool:true,false discrete bools
+      seed                    no domain
+  --metric SPEC  repeatable; TAG[;group=G][;display_name=..][;description=..]
+                 [;dataset_type=training|validation]
+  --time SECS    time_created_secs and event wall time (default: now)
+
+Example:
+  hparams config logs --hparam 'num_units=int:16,32' --hparam 'dropout=real:0.1..0.2' \
+      --hparam 'optimizer=str:adam,sgd' --metric 'accuracy;display_name=Accuracy'
+)";
+
+constexpr char kLogHelp[] = R"(usage: hparams log RUN_DIR --hparam NAME=VALUE... [--trial-id ID]
+                   [--scalar TAG=VALUE[@STEP]...] [--status STATUS] [--time SECS]
+
+Records one trial in RUN_DIR (created if needed), as hp::SummaryWriter
+would: its hparams (session start), then its scalars, then its status.
+
+  --hparam NAME=VALUE  repeatable; VALUE is typed like a Python literal:
+                       16 -> int, 0.1 -> float, true/false -> bool, else str;
+                       int:16, float:16, str:16, bool:true force a type
+  --trial-id ID        the session group name (default: hash of the hparams)
+  --scalar TAG=VALUE@STEP  repeatable, e.g. accuracy=0.83@1 (step default 0)
+  --status S           success, failure, running or unknown: writes a
+                       session end (default: none, as TF2's hp.hparams())
+  --time SECS          start/end time and event wall time (default: now)
+)";
+
+constexpr char kGridHelp[] = R"(usage: hparams grid LOGDIR
+
+Prints every trial of the grid over the experiment config in LOGDIR, one JSON
+object per line (first hparam slowest), for job arrays:
+  {"num_units": 16, "dropout": 0.1, "optimizer": "adam"}
+Discrete values are used as they are (integral numbers print as ints);
+intervals contribute their min and max. Pass a line's values to 'hparams log'.
+)";
+
+constexpr char kSampleHelp[] = R"(usage: hparams sample LOGDIR -n N [--seed S]
+
+Prints N random trials drawn from the experiment config in LOGDIR, one JSON
+object per line. The same seed gives the same trials (default seed 0).
+Intervals are sampled as real intervals (the config does not record whether
+an interval was integer).
+)";
+
+int UsageError(const std::string& command, const std::string& message) {
+  std::cerr << "hparams " << command << ": " << message << "\n"
+            << "Run 'hparams " << command << " --help' for usage.\n";
+  return kError;
+}
+
+int Failure(const std::string& command, const absl::Status& status) {
+  std::cerr << "hparams " << command << ": " << status.message() << "\n";
+  return kError;
+}
+
+absl::StatusOr<ExperimentView> Load(const std::string& logdir) {
+  return LoadExperiment(logdir);
+}
+
+void NoteDiagnostics(const ExperimentView& view, const std::string& logdir) {
+  if (view.diagnostics.empty()) return;
+  std::cerr << absl::StrFormat("note: %d problem%s while reading; run 'hparams check %s'\n",
+                               view.diagnostics.size(), view.diagnostics.size() == 1 ? "" : "s", logdir);
+}
+
+int RunShowOrExport(const std::string& command, const std::vector<std::string>& argv) {
+  bool is_export = command == "export";
+  std::vector<FlagSpec> specs = {{"sort"}, {"desc", false}};
+  if (is_export) specs.push_back({"format"});
+  auto args = ParseArgs(argv, specs, 1, 1);
+  if (!args.ok()) return UsageError(command, std::string(args.status().message()));
+  if (args->has("help")) {
+    std::cout << (is_export ? kExportHelp : kShowHelp);
+    return kOk;
+  }
+  std::string format = is_export ? args->get("format") : "text";
+  if (format != "text" && format != "csv" && format != "json" && format != "markdown") {
+    return UsageError(command, format.empty() ? "--format is required: csv, json or markdown"
+                                              : "--format '" + format + "' is not csv, json or markdown");
+  }
+  if (args->has("desc") && !args->has("sort")) return UsageError(command, "--desc needs --sort COLUMN");
+  const std::string& logdir = args->positional[0];
+  auto view = Load(logdir);
+  if (!view.ok()) return Failure(command, view.status());
+  Table table = BuildTable(*view);
+  if (args->has("sort")) {
+    absl::Status sorted = SortTable(&table, args->get("sort"), args->has("desc"));
+    if (!sorted.ok()) return UsageError(command, std::string(sorted.message()));
+  }
+  if (format == "text") {
+    std::cout << RenderText(table);
+    if (table.rows.empty()) std::cerr << "no sessions in " << logdir << "; run 'hparams check " << logdir << "'\n";
+  } else if (format == "csv") {
+    std::cout << RenderCsv(table);
+  } else if (format == "json") {
+    std::cout << RenderJson(table);
+  } else {
+    std::cout << RenderMarkdown(table);
+  }
+  NoteDiagnostics(*view, logdir);
+  return kOk;
+}
+
+int RunCheck(const std::vector<std::string>& argv) {
+  auto args = ParseArgs(argv, {}, 1, 1);
+  if (!args.ok()) return UsageError("check", std::string(args.status().message()));
+  if (args->has("help")) {
+    std::cout << kCheckHelp;
+    return kOk;
+  }
+  auto view = Load(args->positional[0]);
+  if (!view.ok()) return Failure("check", view.status());
+  std::vector<Finding> findings = CheckExperiment(*view);
+  for (const Finding& f : findings) std::cout << f.code << ": " << f.message << "\n";
+  if (findings.empty()) {
+    std::cout << "no problems found in " << args->positional[0] << "\n";
+    return kOk;
+  }
+  std::cout << absl::StrFormat("%d finding%s\n", findings.size(), findings.size() == 1 ? "" : "s");
+  return kFindings;
+}
+
+absl::StatusOr<std::optional<double>> TimeFlag(const Args& args) {
+  if (!args.has("time")) return std::optional<double>();
+  char* end = nullptr;
+  std::string text = args.get("time");
+  double t = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(t)) {
+    return absl::InvalidArgumentError("--time '" + text + "' is not a number of seconds");
+  }
+  return std::optional<double>(t);
+}
+
+WriterOptions WriterOptionsFor(std::optional<double> time) {
+  WriterOptions options;
+  if (time) options.clock = [t = *time] { return t; };
+  return options;
+}
+
+int RunConfig(const std::vector<std::string>& argv) {
+  auto args = ParseArgs(argv, {{"hparam", true, true}, {"metric", true, true}, {"time"}}, 1, 1);
+  if (!args.ok()) return UsageError("config", std::string(args.status().message()));
+  if (args->has("help")) {
+    std::cout << kConfigHelp;
+    return kOk;
+  }
+  std::vector<HParam> hparams;
+  for (const std::string& spec : args->all("hparam")) {
+    auto hparam = ParseHParamSpec(spec);
+    if (!hparam.ok()) return UsageError("config", std::string(hparam.status().message()));
+    hparams.push_back(*std::move(hparam));
+  }
+  std::vector<Metric> metrics;
+  for (const std::string& spec : args->all("metric")) {
+    auto metric = ParseMetricSpec(spec);
+    if (!metric.ok()) return UsageError("config", std::string(metric.status().message()));
+    metrics.push_back(*std::move(metric));
+  }
+  if (hparams.empty() && metrics.empty()) return UsageError("config", "give at least one --hparam or --metric");
+  auto time = TimeFlag(*args);
+  if (!time.ok()) return UsageError("config", std::string(time.status().message()));
+  // Validate before creating anything, so bad input writes nothing.
+  for (const HParam& h : hparams) {
+    absl::Status s = h.validate();
+    if (!s.ok()) return UsageError("config", std::string(s.message()));
+  }
+  for (const Metric& m : metrics) {
+    absl::Status s = m.validate();
+    if (!s.ok()) return UsageError("config", std::string(s.message()));
+  }
+  auto writer = SummaryWriter::Create(args->positional[0], WriterOptionsFor(*time));
+  if (!writer.ok()) return Failure("config", writer.status());
+  absl::Status status = (*writer)->hparams_config(hparams, metrics, *time);
+  absl::Status closed = (*writer)->close();
+  if (!status.ok()) return UsageError("config", std::string(status.message()));
+  if (!closed.ok()) return Failure("config", closed);
+  return kOk;
+}
+
+absl::StatusOr<SessionStatus> ParseStatus(const std::string& text) {
+  if (text == "success") return STATUS_SUCCESS;
+  if (text == "failure") return STATUS_FAILURE;
+  if (text == "running") return STATUS_RUNNING;
+  if (text == "unknown") return STATUS_UNKNOWN;
+  return absl::InvalidArgumentError("--status '" + text + "' is not success, failure, running or unknown");
+}
+
+int RunLog(const std::vector<std::string>& argv) {
+  auto args = ParseArgs(argv, {{"hparam", true, true}, {"trial-id"}, {"scalar", true, true}, {"status"}, {"time"}},
+                        1, 1);
+  if (!args.ok()) return UsageError("log", std::string(args.status().message()));
+  if (args->has("help")) {
+    std::cout << kLogHelp;
+    return kOk;
+  }
+  HParams hparams;
+  for (const std::string& spec : args->all("hparam")) {
+    auto assignment = ParseAssignment(spec);
+    if (!assignment.ok()) return UsageError("log", std::string(assignment.status().message()));
+    hparams.add(assignment->first, std::move(assignment->second));
+  }
+  if (hparams.empty()) return UsageError("log", "give the trial's hparams with --hparam NAME=VALUE");
+  absl::Status valid = hparams.validate();
+  if (!valid.ok()) return UsageError("log", std::string(valid.message()));
+  std::vector<ScalarSpec> scalars;
+  for (const std::string& spec : args->all("scalar")) {
+    auto scalar = ParseScalarSpec(spec);
+    if (!scalar.ok()) return UsageError("log", std::string(scalar.status().message()));
+    scalars.push_back(*std::move(scalar));
+  }
+  std::optional<SessionStatus> status;
+  if (args->has("status")) {
+    auto s = ParseStatus(args->get("status"));
+    if (!s.ok()) return UsageError("log", std::string(s.status().message()));
+    status = *s;
+  }
+  auto time = TimeFlag(*args);
+  if (!time.ok()) return UsageError("log", std::string(time.status().message()));
+  std::optional<std::string> trial_id;
+  if (args->has("trial-id")) trial_id = args->get("trial-id");
+
+  auto writer = SummaryWriter::Create(args->positional[0], WriterOptionsFor(*time));
+  if (!writer.ok()) return Failure("log", writer.status());
+  absl::Status s = (*writer)->hparams(hparams, trial_id, *time);
+  for (size_t i = 0; s.ok() && i < scalars.size(); ++i) s = (*writer)->scalar(scalars[i].tag, scalars[i].value, scalars[i].step);
+  if (s.ok() && status) s = (*writer)->session_end(*status, *time);
+  absl::Status closed = (*writer)->close();
+  if (!s.ok()) return absl::IsInvalidArgument(s) ? UsageError("log", std::string(s.message())) : Failure("log", s);
+  if (!closed.ok()) return Failure("log", closed);
+  return kOk;
+}
+
+// The config's hparams as HParam objects, in the order they were written.
+absl::StatusOr<std::vector<HParam>> ConfigHParams(const std::string& logdir) {
+  auto view = Load(logdir);
+  if (!view.ok()) return view.status();
+  if (view->source != ExperimentSource::kConfig) {
+    return absl::NotFoundError(absl::StrFormat(
+        "no experiment config in '%s'; write one with 'hparams config %s --hparam ...'", logdir, logdir));
+  }
+  const proto::hparams::Experiment& experiment = *view->find_run(view->config_run)->experiment;
+  std::vector<HParam> hparams;
+  for (const proto::hparams::HParamInfo& info : experiment.hparam_infos()) {
+    std::optional<Domain> domain;
+    if (info.has_domain_discrete()) {
+      std::vector<Value> values;
+      for (const google::protobuf::Value& v : info.domain_discrete().values()) {
+        switch (v.kind_case()) {
+          case google::protobuf::Value::kNumberValue: {
+            double d = v.number_value();
+            // Python writes ints as doubles; integral values come back as ints.
+            if (d == std::floor(d) && std::fabs(d) < 9007199254740992.0) {
+              values.emplace_back(static_cast<int64_t>(d));
+            } else {
+              values.emplace_back(d);
+            }
+            break;
+          }
+          case google::protobuf::Value::kStringValue:
+            values.emplace_back(v.string_value());
+            break;
+          case google::protobuf::Value::kBoolValue:
+            values.emplace_back(v.bool_value());
+            break;
+          default:
+            break;
+        }
+      }
+      auto discrete = Discrete::Create(std::move(values));
+      if (!discrete.ok()) return discrete.status();
+      domain = *discrete;
+    } else if (info.has_domain_interval()) {
+      auto interval = RealInterval::Create(info.domain_interval().min_value(), info.domain_interval().max_value());
+      if (!interval.ok()) return interval.status();
+      domain = *interval;
+    }
+    hparams.emplace_back(info.name(), domain, info.display_name(), info.description());
+  }
+  return hparams;
+}
+
+void PrintTrial(const HParams& trial) {
+  std::string line = "{";
+  bool first = true;
+  for (const HParams::Entry& entry : trial) {
+    if (!first) line += ", ";
+    first = false;
+    line += ValueJson(Value(entry.name())) + ": " + ValueJson(entry.value());
+  }
+  std::cout << line << "}\n";
+}
+
+int RunGrid(const std::vector<std::string>& argv) {
+  auto args = ParseArgs(argv, {}, 1, 1);
+  if (!args.ok()) return UsageError("grid", std::string(args.status().message()));
+  if (args->has("help")) {
+    std::cout << kGridHelp;
+    return kOk;
+  }
+  auto hparams = ConfigHParams(args->positional[0]);
+  if (!hparams.ok()) return Failure("grid", hparams.status());
+  auto trials = grid_search(*hparams);
+  if (!trials.ok()) return Failure("grid", trials.status());
+  for (const HParams& trial : *trials) PrintTrial(trial);
+  return kOk;
+}
+
+int RunSample(const std::vector<std::string>& argv) {
+  auto args = ParseArgs(argv, {{"num", true, false, "n"}, {"seed"}}, 1, 1);
+  if (!args.ok()) return UsageError("sample", std::string(args.status().message()));
+  if (args->has("help")) {
+    std::cout << kSampleHelp;
+    return kOk;
+  }
+  if (!args->has("num")) return UsageError("sample", "-n N (the number of trials) is required");
+  char* end = nullptr;
+  std::string n_text = args->get("num");
+  long long n = std::strtoll(n_text.c_str(), &end, 10);
+  if (n_text.empty() || *end != '\0' || n < 0) {
+    return UsageError("sample", "-n '" + n_text + "' is not a non-negative integer");
+  }
+  std::string seed_text = args->get("seed", "0");
+  unsigned long long seed = std::strtoull(seed_text.c_str(), &end, 10);
+  if (seed_text.empty() || *end != '\0' || seed_text[0] == '-') {
+    return UsageError("sample", "--seed '" + seed_text + "' is not a non-negative integer");
+  }
+  auto hparams = ConfigHParams(args->positional[0]);
+  if (!hparams.ok()) return Failure("sample", hparams.status());
+  auto trials = random_search(*hparams, static_cast<size_t>(n), seed);
+  if (!trials.ok()) return Failure("sample", trials.status());
+  for (const HParams& trial : *trials) PrintTrial(trial);
+  return kOk;
+}
+
+int Main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kMainHelp;
+    return kError;
+  }
+  std::string command = argv[1];
+  std::vector<std::string> rest(argv + 2, argv + argc);
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kMainHelp;
+    return kOk;
+  }
+  if (command == "show" || command == "export") return RunShowOrExport(command, rest);
+  if (command == "check") return RunCheck(rest);
+  if (command == "config") return RunConfig(rest);
+  if (command == "log") return RunLog(rest);
+  if (command == "grid") return RunGrid(rest);
+  if (command == "sample") return RunSample(rest);
+  std::cerr << "hparams: unknown command '" << command << "'\n\n" << kMainHelp;
+  return kError;
+}
+
+}  // namespace
+}  // namespace hp::cli
+
+int main(int argc, char** argv) { return hp::cli::Main(argc, argv); }

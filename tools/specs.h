@@ -1,0 +1,52 @@
+// The text syntax of `hparams config` and `hparams log` arguments.
+//
+// HParam with a domain (config --hparam), attributes after ';':
+//   num_units=int:16,32          Discrete ints
+//   layers=int:1..10             IntInterval [1, 10]
+//   dropout=real:0.1..0.2        RealInterval [0.1, 0.2]
+//   lr=float:0.1,0.01            Discrete floats
+//   optimizer=str:adam,sgd       Discrete strings ("\," is a literal comma)
+//   amsgrad=bool:true,false      Discrete bools
+//   seed                         no domain
+//   dropout=real:0.1..0.2;display_name=Dropout;description=Rate of dropping
+// Metric (config --metric):
+//   accuracy;group=validation;display_name=Accuracy;description=...;dataset_type=validation
+// Value (log --hparam), typed like a Python literal unless a type is given:
+//   16 -> int, 0.1 / 1e-5 / nan / inf -> float, true / false -> bool,
+//   anything else -> str; int:16, float:16, str:16, bool:true force a type.
+// Scalar (log --scalar): tag=value@step, e.g. accuracy=0.83@1 (@step
+// defaults to 0).
+#ifndef HPARAMS_TOOLS_SPECS_H_
+#define HPARAMS_TOOLS_SPECS_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "hparams/hparam.h"
+#include "hparams/value.h"
+
+namespace hp::cli {
+
+absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec);
+absl::StatusOr<Metric> ParseMetricSpec(const std::string& spec);
+// `text` is the part after "name=".
+absl::StatusOr<Value> ParseValue(const std::string& text);
+// "name=value" -> (name, value).
+absl::StatusOr<std::pair<std::string, Value>> ParseAssignment(const std::string& spec);
+
+struct ScalarSpec {
+  std::string tag;
+  double value = 0;
+  int64_t step = 0;
+};
+absl::StatusOr<ScalarSpec> ParseScalarSpec(const std::string& spec);
+
+// A value as one JSON literal: 16, 0.1, 2.0, true, "adam" (NaN and the
+// infinities as Python's json.dumps writes them).
+std::string ValueJson(const Value& value);
+
+}  // namespace hp::cli
+
+#endif  // HPARAMS_TOOLS_SPECS_H_

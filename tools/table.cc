@@ -1,0 +1,333 @@
+// The session-group table and its text, CSV, JSON and Markdown renderings.
+#include "table.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace hp::cli {
+namespace {
+
+namespace hpb = proto::hparams;
+
+std::string ShortestDouble(double value) {
+  char buf[40];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, value);
+    if (std::strtod(buf, nullptr) == value) break;
+  }
+  return buf;
+}
+
+std::string JsonNumber(double value) {
+  if (std::isnan(value) || std::isinf(value)) return "null";  // JSON has no NaN
+  return ShortestDouble(value);
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += absl::StrFormat("\\u%04x", c);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string StatusName(hpb::Status status) {
+  switch (status) {
+    case hpb::STATUS_SUCCESS: return "success";
+    case hpb::STATUS_FAILURE: return "failure";
+    case hpb::STATUS_RUNNING: return "running";
+    default: return "unknown";
+  }
+}
+
+std::string MetricKey(const hpb::MetricName& name) {
+  return name.group().empty() ? name.tag() : name.group() + "/" + name.tag();
+}
+
+Cell ValueCell(const google::protobuf::Value& value) {
+  Cell cell;
+  cell.missing = false;
+  switch (value.kind_case()) {
+    case google::protobuf::Value::kNumberValue:
+      cell.number = value.number_value();
+      cell.text = FormatNumber(value.number_value());
+      cell.json = JsonNumber(value.number_value());
+      break;
+    case google::protobuf::Value::kStringValue:
+      cell.text = value.string_value();
+      cell.json = JsonString(value.string_value());
+      break;
+    case google::protobuf::Value::kBoolValue:
+      cell.text = value.bool_value() ? "true" : "false";
+      cell.json = cell.text;
+      break;
+    default:
+      cell.missing = true;
+  }
+  return cell;
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string MarkdownField(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += '\\';
+    if (c == '\n') {
+      out += ' ';
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// Display width of UTF-8 text: one column per code point.
+size_t Width(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+std::string FormatNumber(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  if (value == std::floor(value) && std::fabs(value) < 1e16) return absl::StrFormat("%.0f", value);
+  float f = static_cast<float>(value);
+  if (static_cast<double>(f) == value) {
+    char buf[32];
+    for (int precision = 1; precision <= 9; ++precision) {
+      std::snprintf(buf, sizeof buf, "%.*g", precision, f);
+      if (std::strtof(buf, nullptr) == f) break;
+    }
+    return buf;
+  }
+  return ShortestDouble(value);
+}
+
+Table BuildTable(const ExperimentView& view) {
+  Table table;
+  table.columns.push_back({Column::Kind::kRuns, "Run", ""});
+  for (const hpb::HParamInfo& info : view.experiment.hparam_infos()) {
+    table.columns.push_back(
+        {Column::Kind::kHParam, info.display_name().empty() ? info.name() : info.display_name(), info.name()});
+  }
+  size_t first_metric = table.columns.size();
+  for (const hpb::MetricInfo& info : view.experiment.metric_infos()) {
+    std::string header = info.display_name().empty() ? MetricKey(info.name()) : info.display_name();
+    table.columns.push_back({Column::Kind::kMetric, header, MetricKey(info.name())});
+  }
+  // Two metrics shown under one name (e.g. "Accuracy" for train and
+  // validation) are told apart by their key.
+  for (size_t i = first_metric; i < table.columns.size(); ++i) {
+    for (size_t j = first_metric; j < table.columns.size(); ++j) {
+      if (i != j && table.columns[i].header == table.columns[j].header) {
+        table.columns[i].header += " (" + table.columns[i].key + ")";
+        break;
+      }
+    }
+  }
+  table.columns.push_back({Column::Kind::kStatus, "Status", ""});
+
+  for (const hpb::SessionGroup& group : view.session_groups.session_groups()) {
+    Table::Row row;
+    row.group = group.name();
+    std::set<std::string> statuses;
+    for (const hpb::Session& session : group.sessions()) {
+      row.sessions.push_back(session.name());
+      statuses.insert(StatusName(session.status()));
+    }
+    for (const Column& column : table.columns) {
+      Cell cell;
+      switch (column.kind) {
+        case Column::Kind::kRuns: {
+          cell.missing = false;
+          cell.text = absl::StrJoin(row.sessions, ",");
+          std::vector<std::string> quoted;
+          for (const auto& s : row.sessions) quoted.push_back(JsonString(s));
+          cell.json = "[" + absl::StrJoin(quoted, ", ") + "]";
+          break;
+        }
+        case Column::Kind::kHParam: {
+          auto it = group.hparams().find(column.key);
+          if (it != group.hparams().end()) cell = ValueCell(it->second);
+          break;
+        }
+        case Column::Kind::kMetric:
+          for (const hpb::MetricValue& value : group.metric_values()) {
+            if (MetricKey(value.name()) == column.key) {
+              cell.missing = false;
+              cell.number = value.value();
+              cell.text = FormatNumber(value.value());
+              cell.json = JsonNumber(value.value());
+            }
+          }
+          break;
+        case Column::Kind::kStatus:
+          cell.missing = false;
+          cell.text = absl::StrJoin(statuses, ",");
+          cell.json = JsonString(cell.text);
+          break;
+      }
+      row.cells.push_back(std::move(cell));
+    }
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+absl::Status SortTable(Table* table, const std::string& name, bool descending) {
+  int index = -1;
+  for (size_t i = 0; i < table->columns.size() && index < 0; ++i) {
+    const Column& c = table->columns[i];
+    if (c.kind == Column::Kind::kRuns || c.kind == Column::Kind::kStatus) continue;
+    std::string tag = c.key.substr(c.key.rfind('/') == std::string::npos ? 0 : c.key.rfind('/') + 1);
+    if (c.header == name || c.key == name) index = static_cast<int>(i);
+    if (index < 0 && c.kind == Column::Kind::kMetric && tag == name) index = static_cast<int>(i);
+  }
+  if (index < 0) {
+    std::vector<std::string> names;
+    for (const Column& c : table->columns) {
+      if (c.kind == Column::Kind::kMetric || c.kind == Column::Kind::kHParam) names.push_back(c.key);
+    }
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--sort '%s' names no column; use one of: %s", name, names.empty() ? "(none)" : absl::StrJoin(names, ", ")));
+  }
+  std::stable_sort(table->rows.begin(), table->rows.end(), [&](const Table::Row& a, const Table::Row& b) {
+    const Cell& x = a.cells[index];
+    const Cell& y = b.cells[index];
+    if (x.missing != y.missing) return y.missing;  // missing values last
+    if (x.missing) return false;
+    if (x.number && y.number) return descending ? *x.number > *y.number : *x.number < *y.number;
+    if (x.number != y.number) return x.number.has_value();  // numbers before text
+    return descending ? x.text > y.text : x.text < y.text;
+  });
+  return absl::OkStatus();
+}
+
+std::string RenderText(const Table& table) {
+  std::vector<size_t> widths;
+  for (const Column& c : table.columns) widths.push_back(Width(c.header));
+  for (const auto& row : table.rows) {
+    for (size_t i = 0; i < row.cells.size(); ++i) {
+      widths[i] = std::max(widths[i], Width(row.cells[i].missing ? "-" : row.cells[i].text));
+    }
+  }
+  auto line = [&](const std::vector<std::string>& fields, const std::vector<bool>& right) {
+    std::string out;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      std::string pad(widths[i] - Width(fields[i]), ' ');
+      bool last = i + 1 == fields.size();
+      out += right[i] ? pad + fields[i] : (last ? fields[i] : fields[i] + pad);
+      if (!last) out += "  ";
+    }
+    return out + "\n";
+  };
+  std::vector<std::string> header;
+  std::vector<bool> left(table.columns.size(), false);
+  for (const Column& c : table.columns) header.push_back(c.header);
+  std::string out = line(header, left);
+  std::vector<std::string> rule;
+  for (size_t w : widths) rule.push_back(std::string(w, '-'));
+  out += line(rule, left);
+  for (const auto& row : table.rows) {
+    std::vector<std::string> fields;
+    std::vector<bool> right;
+    for (const Cell& cell : row.cells) {
+      fields.push_back(cell.missing ? "-" : cell.text);
+      right.push_back(cell.number.has_value());
+    }
+    out += line(fields, right);
+  }
+  return out;
+}
+
+std::string RenderCsv(const Table& table) {
+  std::vector<std::string> header;
+  for (const Column& c : table.columns) header.push_back(CsvField(c.header));
+  std::string out = absl::StrJoin(header, ",") + "\n";
+  for (const auto& row : table.rows) {
+    std::vector<std::string> fields;
+    for (const Cell& cell : row.cells) fields.push_back(CsvField(cell.text));
+    out += absl::StrJoin(fields, ",") + "\n";
+  }
+  return out;
+}
+
+std::string RenderMarkdown(const Table& table) {
+  std::vector<std::string> header;
+  std::vector<std::string> rule;
+  for (const Column& c : table.columns) {
+    header.push_back(MarkdownField(c.header));
+    bool numeric = c.kind == Column::Kind::kMetric;
+    rule.push_back(numeric ? "---:" : "---");
+  }
+  std::string out = "| " + absl::StrJoin(header, " | ") + " |\n| " + absl::StrJoin(rule, " | ") + " |\n";
+  for (const auto& row : table.rows) {
+    std::vector<std::string> fields;
+    for (const Cell& cell : row.cells) fields.push_back(MarkdownField(cell.missing ? "" : cell.text));
+    out += "| " + absl::StrJoin(fields, " | ") + " |\n";
+  }
+  return out;
+}
+
+std::string RenderJson(const Table& table) {
+  std::string out = "[";
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& row = table.rows[r];
+    std::vector<std::string> hparams;
+    std::vector<std::string> metrics;
+    std::string sessions;
+    std::string status;
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      const Column& c = table.columns[i];
+      const Cell& cell = row.cells[i];
+      switch (c.kind) {
+        case Column::Kind::kRuns: sessions = cell.json; break;
+        case Column::Kind::kStatus: status = cell.json; break;
+        case Column::Kind::kHParam:
+          if (!cell.missing) hparams.push_back(JsonString(c.key) + ": " + cell.json);
+          break;
+        case Column::Kind::kMetric:
+          if (!cell.missing) metrics.push_back(JsonString(c.key) + ": " + cell.json);
+          break;
+      }
+    }
+    out += r == 0 ? "\n" : ",\n";
+    out += "  {\"group\": " + JsonString(row.group) + ", \"sessions\": " + sessions + ", \"hparams\": {" +
+           absl::StrJoin(hparams, ", ") + "}, \"metrics\": {" + absl::StrJoin(metrics, ", ") +
+           "}, \"status\": " + status + "}";
+  }
+  out += table.rows.empty() ? "]\n" : "\n]\n";
+  return out;
+}
+
+}  // namespace hp::cli
