@@ -25,8 +25,46 @@ int run(const std::string& logdir) {
   return 0;
 }
 
+// Issue 3: the seed tutorial's HParams calls, ported line for line.
+const hp::HParam HP_NUM_UNITS("num_units", hp::Discrete({16, 32}));
+const hp::HParam HP_DROPOUT("dropout", hp::RealInterval(0.1, 0.2));
+const hp::HParam HP_OPTIMIZER("optimizer", hp::Discrete({"adam", "sgd"}));
+const std::vector<hp::Metric> METRICS = {hp::Metric("accuracy").display_name("Accuracy")};
+
+int run_tutorial(const std::string& logdir) {
+  auto writer = hp::SummaryWriter::Create(logdir + "/hparam_tuning");   // absl::StatusOr
+  if (!writer.ok()) return 1;
+  absl::Status s;
+  { auto scope = (*writer)->as_default(); s.Update(hp::hparams_config({HP_NUM_UNITS, HP_DROPOUT, HP_OPTIMIZER}, METRICS)); }
+  auto run = hp::SummaryWriter::Create(logdir + "/hparam_tuning/run-0");
+  if (!run.ok()) return 1;
+  {
+    auto scope = (*run)->as_default();
+    hp::HParams trial = {{HP_NUM_UNITS, 16}, {HP_DROPOUT, 0.1}, {HP_OPTIMIZER, "adam"}};
+    s.Update(hp::hparams(trial));                        // session start; also accepts string keys
+    const double accuracy = 0.85;
+    s.Update(hp::scalar("accuracy", accuracy, /*step=*/1));
+  }
+  hp::HParams v = {{"lr", 1e-3}, {"layers", 3}, {"use_bn", true}, {"opt", "adam"}};
+  // A const char* becomes a string, never a bool; 3 stays an integer, 1e-3 a float.
+  if (!v.find("opt")->is_string() || !v.find("layers")->is_int() || !v.find("lr")->is_float() ||
+      !v.find("use_bn")->is_bool()) {
+    std::fprintf(stderr, "HParams lost a Python type distinction\n");
+    return 1;
+  }
+  s.Update((*run)->close());
+  s.Update((*writer)->close());
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  return run(argc > 1 ? argv[1] : "consumer_logs");
+  const std::string logdir = argc > 1 ? argv[1] : "consumer_logs";
+  if (run(logdir) != 0) return 1;
+  return run_tutorial(logdir);
 }
