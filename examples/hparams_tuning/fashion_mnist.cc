@@ -15,12 +15,14 @@ namespace {
 absl::StatusOr<ImageSet> load_split(const std::string& dir, const std::string& prefix) {
   const std::string images_path = absl::StrCat(dir, "/", prefix, "-images-idx3-ubyte.gz");
   const std::string labels_path = absl::StrCat(dir, "/", prefix, "-labels-idx1-ubyte.gz");
-  struct stat st;
-  if (stat(images_path.c_str(), &st) != 0 || stat(labels_path.c_str(), &st) != 0) {
-    return absl::NotFoundError(absl::StrCat(
-        "Fashion-MNIST not found: no ", images_path, " or ", labels_path,
-        ". Install Debian's dataset-fashion-mnist package (apt-get install dataset-fashion-mnist) "
-        "or pass --data-dir with the four *-ubyte.gz files."));
+  for (const std::string& path : {images_path, labels_path}) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
+      return absl::NotFoundError(absl::StrCat(
+          "Fashion-MNIST not found: ", path,
+          " does not exist. Install Debian's dataset-fashion-mnist package "
+          "(apt-get install dataset-fashion-mnist) or pass --data-dir with the four *-ubyte.gz files."));
+    }
   }
   absl::StatusOr<IdxArray> images = read_idx_gz(images_path, 3);
   if (!images.ok()) return images.status();

@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -85,13 +86,19 @@ absl::Status parse_flags(int argc, char** argv, Flags& flags, bool& help) {
     }
     std::string value;
     const size_t eq = arg.find('=');
-    if (arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+    const bool inline_value = arg.rfind("--", 0) == 0 && eq != std::string::npos;
+    if (inline_value) {
       value = arg.substr(eq + 1);
       arg.resize(eq);
-    } else if (i + 1 < argc) {
+    }
+    static const char* const kFlags[] = {"--logdir", "--mode", "--seed", "--train-limit",
+                                         "--epochs", "--data-dir"};
+    if (std::find(std::begin(kFlags), std::end(kFlags), arg) == std::end(kFlags)) {
+      return absl::InvalidArgumentError(absl::StrCat(arg, ": unknown flag (see --help)"));
+    }
+    if (!inline_value) {
+      if (i + 1 >= argc) return absl::InvalidArgumentError(absl::StrCat(arg, ": missing value"));
       value = argv[++i];
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat(arg, ": unknown flag or missing value"));
     }
     if (arg == "--logdir") {
       if (value.empty()) return absl::InvalidArgumentError("--logdir: must not be empty");
@@ -124,8 +131,6 @@ absl::Status parse_flags(int argc, char** argv, Flags& flags, bool& help) {
       }
     } else if (arg == "--data-dir") {
       flags.data_dir = value;
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat(arg, ": unknown flag (see --help)"));
     }
   }
   return absl::OkStatus();
