@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -34,6 +35,14 @@ TEST(Value, ConstCharPointerBecomesAStringNeverABool) {
   const Value null_pointer = static_cast<const char*>(nullptr);
   EXPECT_TRUE(null_pointer.is_string());
 }
+
+// Compile-time: a string literal converts to Value (as a string, checked
+// below); a char does not convert at all, so 'a' cannot silently become 97.
+static_assert(std::is_convertible_v<const char*, Value>);
+static_assert(std::is_convertible_v<int64_t, Value>);
+static_assert(std::is_convertible_v<uint64_t, Value>);
+static_assert(!std::is_convertible_v<char, Value>);
+static_assert(!std::is_convertible_v<char32_t, Value>);
 
 TEST(Value, EveryIntegerTypeIsAnInt) {
   EXPECT_TRUE(Value(static_cast<signed char>(-3)).is_int());
