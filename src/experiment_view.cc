@@ -4,16 +4,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "internal/python_float_repr.h"
 
 namespace hp {
 namespace {
@@ -135,45 +135,6 @@ void AccumulateHParams(const std::string& tag, const std::string& content, RunDa
   }
 }
 
-// Python's repr() of a float: shortest round-trip digits, fixed notation for
-// decimal exponents in [-4, 16), else d.ddde+XX.
-std::string PythonFloatRepr(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  char buf[40];
-  int precision = 0;
-  for (; precision < 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*e", precision, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  std::snprintf(buf, sizeof buf, "%.*e", precision, v);
-  std::string text(buf);
-  size_t e = text.find('e');
-  int exponent = std::atoi(text.c_str() + e + 1);
-  std::string mantissa = text.substr(0, e);
-  bool negative = mantissa[0] == '-';
-  if (negative) mantissa.erase(0, 1);
-  std::string digits;
-  for (char c : mantissa) {
-    if (c != '.') digits.push_back(c);
-  }
-  std::string out = negative ? "-" : "";
-  if (exponent >= -4 && exponent < 16) {
-    if (exponent < 0) {
-      out += "0." + std::string(-exponent - 1, '0') + digits;
-    } else if (static_cast<int>(digits.size()) <= exponent + 1) {
-      out += digits + std::string(exponent + 1 - digits.size(), '0') + ".0";
-    } else {
-      out += digits.substr(0, exponent + 1) + "." + digits.substr(exponent + 1);
-    }
-    return out;
-  }
-  out += digits.substr(0, 1);
-  if (digits.size() > 1) out += "." + digits.substr(1);
-  absl::StrAppendFormat(&out, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
-  return out;
-}
-
 hpb::DataType TypeOf(const google::protobuf::Value& v) {
   switch (v.kind_case()) {
     case google::protobuf::Value::kNumberValue:
@@ -217,7 +178,7 @@ std::optional<hpb::HParamInfo> InferHParamInfo(const std::string& name,
           distinct.insert(v->bool_value() ? "true" : "false");
           break;
         case google::protobuf::Value::kNumberValue:
-          if (std::isfinite(v->number_value())) distinct.insert(PythonFloatRepr(v->number_value()));
+          if (std::isfinite(v->number_value())) distinct.insert(internal::python_float_repr(v->number_value()));
           break;
         default:
           break;
@@ -443,6 +404,9 @@ ExperimentView BuildExperimentView(std::vector<RunData> runs, std::vector<Diagno
     double total_wall_time = 0;
     int count = 0;
   };
+  std::unordered_map<std::string_view, const RunData*> by_name;
+  by_name.reserve(all.size());
+  for (const RunData& run : all) by_name.emplace(run.name, &run);
   std::map<std::string, hpb::SessionGroup> groups;
   for (const RunData& run : all) {
     if (!run.session_start) continue;
@@ -457,8 +421,12 @@ ExperimentView BuildExperimentView(std::vector<RunData> runs, std::vector<Diagno
       session.set_end_time_secs(run.session_end->end_time_secs());
     }
     for (const hpb::MetricInfo& metric : view.experiment.metric_infos()) {
-      const RunData* metric_run = view.find_run(MetricRun(run.name, metric.name().group()));
-      if (metric_run == nullptr) continue;
+      const RunData* metric_run = &run;
+      if (!metric.name().group().empty()) {
+        auto found = by_name.find(MetricRun(run.name, metric.name().group()));
+        if (found == by_name.end()) continue;
+        metric_run = found->second;
+      }
       auto it = metric_run->scalars.find(metric.name().tag());
       if (it == metric_run->scalars.end()) continue;
       hpb::MetricValue* value = session.add_metric_values();

@@ -2,9 +2,8 @@
 #include "table.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <set>
 
 #include "absl/strings/str_format.h"
@@ -15,13 +14,11 @@ namespace {
 
 namespace hpb = proto::hparams;
 
+// Shortest text that reads back as the same double (std::to_chars).
 std::string ShortestDouble(double value) {
-  char buf[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, value);
-    if (std::strtod(buf, nullptr) == value) break;
-  }
-  return buf;
+  char buf[64];
+  auto result = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, result.ptr);
 }
 
 std::string JsonNumber(double value) {
@@ -123,27 +120,25 @@ std::string FormatNumber(double value) {
   if (value == std::floor(value) && std::fabs(value) < 1e16) return absl::StrFormat("%.0f", value);
   float f = static_cast<float>(value);
   if (static_cast<double>(f) == value) {
-    char buf[32];
-    for (int precision = 1; precision <= 9; ++precision) {
-      std::snprintf(buf, sizeof buf, "%.*g", precision, f);
-      if (std::strtof(buf, nullptr) == f) break;
-    }
-    return buf;
+    char buf[64];
+    auto result = std::to_chars(buf, buf + sizeof buf, f);
+    return std::string(buf, result.ptr);
   }
   return ShortestDouble(value);
 }
 
 Table BuildTable(const ExperimentView& view) {
   Table table;
-  table.columns.push_back({Column::Kind::kRuns, "Run", ""});
+  table.columns.push_back({Column::Kind::kRuns, "Run", "", "", ""});
   for (const hpb::HParamInfo& info : view.experiment.hparam_infos()) {
     table.columns.push_back(
-        {Column::Kind::kHParam, info.display_name().empty() ? info.name() : info.display_name(), info.name()});
+        {Column::Kind::kHParam, info.display_name().empty() ? info.name() : info.display_name(), info.name(), "", ""});
   }
   size_t first_metric = table.columns.size();
   for (const hpb::MetricInfo& info : view.experiment.metric_infos()) {
     std::string header = info.display_name().empty() ? MetricKey(info.name()) : info.display_name();
-    table.columns.push_back({Column::Kind::kMetric, header, MetricKey(info.name())});
+    table.columns.push_back(
+        {Column::Kind::kMetric, header, MetricKey(info.name()), info.name().group(), info.name().tag()});
   }
   // Two metrics shown under one name (e.g. "Accuracy" for train and
   // validation) are told apart by their key.
@@ -155,7 +150,7 @@ Table BuildTable(const ExperimentView& view) {
       }
     }
   }
-  table.columns.push_back({Column::Kind::kStatus, "Status", ""});
+  table.columns.push_back({Column::Kind::kStatus, "Status", "", "", ""});
 
   for (const hpb::SessionGroup& group : view.session_groups.session_groups()) {
     Table::Row row;
@@ -183,7 +178,7 @@ Table BuildTable(const ExperimentView& view) {
         }
         case Column::Kind::kMetric:
           for (const hpb::MetricValue& value : group.metric_values()) {
-            if (MetricKey(value.name()) == column.key) {
+            if (value.name().tag() == column.tag && value.name().group() == column.group) {
               cell.missing = false;
               cell.number = value.value();
               cell.text = FormatNumber(value.value());

@@ -26,6 +26,8 @@ struct Column {
   Kind kind;
   std::string header;  // shown name: display name, else name / tag
   std::string key;     // hparam name, or "group/tag" ("tag" when group is "")
+  std::string group;   // for metrics: the metric's group and tag
+  std::string tag;
 };
 
 struct Table {
