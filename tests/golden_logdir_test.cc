@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -140,6 +141,43 @@ TEST(GoldenLogdir, SeedExperimentReproducesTheGoldenLogdir) {
     ASSERT_TRUE(scalar("accuracy", metric_value(80, i), /*step=*/1).ok());
     ASSERT_TRUE((*writer)->close().ok());
   }
+  ExpectSameLogdir(testing::golden_path("logdir"), root);
+}
+
+// Trials on parallel threads, each with its own default writer (the
+// default is per thread), still reproduce the golden logdir.
+TEST(GoldenLogdir, TrialsOnParallelThreadsReproduceTheGoldenLogdir) {
+  const std::string root = fresh_dir("threads");
+  {
+    PinnedClock clock;
+    auto writer = SummaryWriter::Create(root, clock.options());
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    ASSERT_TRUE((*writer)
+                    ->hparams_config(testing::seed_hparams(),
+                                     {Metric("accuracy").display_name("Accuracy")})
+                    .ok());
+    ASSERT_TRUE((*writer)->close().ok());
+  }
+  std::vector<absl::Status> results(8);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&root, &results, i] {
+      PinnedClock clock;  // one per thread: each pins its own time
+      auto writer = SummaryWriter::Create(root + "/run-" + std::to_string(i), clock.options());
+      if (!writer.ok()) {
+        results[i] = writer.status();
+        return;
+      }
+      auto scope = (*writer)->as_default();
+      absl::Status s = hparams(testing::seed_trial(i));
+      clock.now = kScalarTime;
+      if (s.ok()) s = scalar("accuracy", metric_value(80, i), /*step=*/1);
+      absl::Status closed = (*writer)->close();
+      results[i] = s.ok() ? closed : s;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int i = 0; i < 8; ++i) ASSERT_TRUE(results[i].ok()) << i << ": " << results[i];
   ExpectSameLogdir(testing::golden_path("logdir"), root);
 }
 
