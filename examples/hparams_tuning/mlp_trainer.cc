@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <memory>
 #include <numeric>
 #include <vector>
 
@@ -144,6 +145,39 @@ BatchStats softmax_cross_entropy(Matrix& logits, const std::vector<uint8_t>& lab
   return stats;
 }
 
+// Buffers reused from batch to batch.
+struct Workspace {
+  Matrix pre, hidden, logits, d_logits, d_hidden;
+};
+
+// One training step's forward and backward pass for the batch-mean loss.
+// `mask` is the dropout mask (0, or 1/keep for a kept unit: inverted
+// dropout, so inference needs no rescaling); the relu derivative (1 where
+// the pre-activation > 0, as TensorFlow's ReluGrad) is folded into it.
+BatchStats compute_gradients(const Params& p, const Matrix& x, const std::vector<uint8_t>& labels,
+                             Matrix& mask, Workspace& w, Params& grads) {
+  const Eigen::Index n = x.rows();
+  w.pre.noalias() = x * p.kernel1();
+  w.pre.rowwise() += p.bias1().row(0);
+  mask.array() = (w.pre.array() > 0.0f).select(mask.array(), 0.0f);
+  w.hidden = w.pre.cwiseProduct(mask);
+  w.logits.noalias() = w.hidden * p.kernel2();
+  w.logits.rowwise() += p.bias2().row(0);
+  const BatchStats stats = softmax_cross_entropy(w.logits, labels);
+
+  // dL/dlogits = (softmax - onehot(y)) / n.
+  w.d_logits = w.logits;
+  for (Eigen::Index r = 0; r < n; ++r) w.d_logits(r, labels[static_cast<size_t>(r)]) -= 1.0f;
+  w.d_logits /= static_cast<float>(n);
+  grads.kernel2().noalias() = w.hidden.transpose() * w.d_logits;
+  grads.bias2() = w.d_logits.colwise().sum();
+  w.d_hidden.noalias() = w.d_logits * p.kernel2().transpose();
+  w.d_hidden = w.d_hidden.cwiseProduct(mask);
+  grads.kernel1().noalias() = x.transpose() * w.d_hidden;
+  grads.bias1() = w.d_hidden.colwise().sum();
+  return stats;
+}
+
 struct Evaluation {
   double loss = 0;
   double accuracy = 0;
@@ -230,7 +264,8 @@ absl::StatusOr<TrainResult> train_and_evaluate(const FashionMnist& data, const T
   result.logging_status.Update(callback.on_train_begin());
 
   std::vector<uint32_t> order(train.count);
-  Matrix x, pre, hidden, mask, logits, d_logits, d_hidden;
+  Matrix x, mask;
+  Workspace work;
   Params grads = params;
   std::vector<uint8_t> labels;
   hp::Logs logs;
@@ -245,38 +280,17 @@ absl::StatusOr<TrainResult> train_and_evaluate(const FashionMnist& data, const T
       const size_t begin = static_cast<size_t>(batch) * static_cast<size_t>(config.batch_size);
       const size_t end = std::min(train.count, begin + static_cast<size_t>(config.batch_size));
       gather_batch(train, order, begin, end, x, labels);
-      const Eigen::Index n = x.rows();
 
-      // Forward: Dense + relu, inverted dropout (kept units scaled by
-      // 1/keep so inference needs no rescaling), Dense + softmax.
-      pre.noalias() = x * params.kernel1();
-      pre.rowwise() += params.bias1().row(0);
-      mask.resize(n, config.num_units);
+      mask.resize(x.rows(), config.num_units);
       for (Eigen::Index i = 0; i < mask.size(); ++i) {
         mask.data()[i] = rng.uniform_float() < rate ? 0.0f : 1.0f / keep;
       }
-      // d relu / d pre is 1 where pre > 0 (TensorFlow's ReluGrad), folded into the mask.
-      mask.array() = (pre.array() > 0.0f).select(mask.array(), 0.0f);
-      hidden = pre.cwiseProduct(mask);
-      logits.noalias() = hidden * params.kernel2();
-      logits.rowwise() += params.bias2().row(0);
-      const BatchStats stats = softmax_cross_entropy(logits, labels);
-
-      // Backward for the batch-mean loss: dL/dlogits = (p - onehot(y)) / n.
-      d_logits = logits;
-      for (Eigen::Index r = 0; r < n; ++r) d_logits(r, labels[static_cast<size_t>(r)]) -= 1.0f;
-      d_logits /= static_cast<float>(n);
-      grads.kernel2().noalias() = hidden.transpose() * d_logits;
-      grads.bias2() = d_logits.colwise().sum();
-      d_hidden.noalias() = d_logits * params.kernel2().transpose();
-      d_hidden = d_hidden.cwiseProduct(mask);
-      grads.kernel1().noalias() = x.transpose() * d_hidden;
-      grads.bias1() = d_hidden.colwise().sum();
+      const BatchStats stats = compute_gradients(params, x, labels, mask, work, grads);
       optimizer->apply(grads, params);
 
       loss_sum += stats.loss_sum;
       correct += stats.correct;
-      seen += static_cast<size_t>(n);
+      seen += labels.size();
       const double loss = loss_sum / static_cast<double>(seen);
       if (!std::isfinite(loss)) {
         absl::Status failure = absl::InternalError(absl::StrFormat(
