@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
-#include <ctime>
 #include <memory>
 #include <string>
 #include <utility>
@@ -17,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "hparams/env.h"
 
 namespace hp {
@@ -257,10 +257,11 @@ class PosixEnv final : public Env {
 
   int64_t process_id() override { return static_cast<int64_t>(::getpid()); }
 
+  // abseil's clock reads the TSC and is about twice as fast as
+  // clock_gettime; every scalar() pays for one call.
   double now_seconds() override {
-    struct timespec ts;
-    ::clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+    const int64_t ns = absl::GetCurrentTimeNanos();
+    return static_cast<double>(ns / 1000000000) + static_cast<double>(ns % 1000000000) * 1e-9;
   }
 
  private:

@@ -60,12 +60,15 @@ class SummaryWriter::Impl {
   // Guarded by the EventFileWriter's queue lock: only touched inside
   // append() callbacks, so "first event of a tag" means first in the file.
   absl::flat_hash_set<std::string>& seen_tags() { return seen_tags_; }
+  // The tag of the previous scalar: loops that log one tag skip the hash.
+  std::string& last_tag() { return last_tag_; }
 
  private:
   const std::string logdir_;
   const std::function<double()> clock_;
   std::unique_ptr<EventFileWriter> file_;
   absl::flat_hash_set<std::string> seen_tags_;
+  std::string last_tag_;
 };
 
 absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::string& logdir,
@@ -127,11 +130,16 @@ absl::Status SummaryWriter::scalar(std::string_view tag, double value, int64_t s
   auto& seen = impl_->seen_tags();
   return impl_->file().append([&](std::string* buffer) {
     const absl::string_view key(tag.data(), tag.size());
-    if (seen.find(key) == seen.end()) {
-      seen.emplace(key);
-      scalar_event::append_record(buffer, wall_time, step, tag, v, /*with_metadata=*/true);
-    } else {
+    std::string& last = impl_->last_tag();
+    if (key == last) {
       buffer->append(record, n);
+    } else if (seen.find(key) != seen.end()) {
+      last.assign(tag.data(), tag.size());
+      buffer->append(record, n);
+    } else {
+      seen.emplace(key);
+      last.assign(tag.data(), tag.size());
+      scalar_event::append_record(buffer, wall_time, step, tag, v, /*with_metadata=*/true);
     }
   });
 }

@@ -1,0 +1,164 @@
+// The writer's hot path and end-to-end rate.
+//
+// BM_ScalarCallerLatency times each scalar() call with the TSC and reports
+// the median and p99 in nanoseconds (timer overhead subtracted, reported
+// separately). BM_SustainedScalars logs 10,000,000 scalars to a file in /tmp
+// timed through close(), and reports the rate, the bytes per scalar record
+// and the process's peak RSS (run it alone to see the writer's own peak).
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "hparams/writer.h"
+#include "internal/scalar_event.h"
+
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
+
+namespace {
+
+std::string temp_logdir(const char* name) {
+  return std::string("/tmp/hparams_bench_") + name + "_" + std::to_string(::getpid());
+}
+
+void remove_logdir(const std::string& dir) {
+  const std::string cmd = "rm -rf '" + dir + "'";
+  if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "could not remove %s\n", dir.c_str());
+}
+
+inline uint64_t ticks() {
+#if defined(__x86_64__)
+  _mm_lfence();
+  const uint64_t t = __rdtsc();
+  _mm_lfence();
+  return t;
+#else
+  return static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+#endif
+}
+
+// Nanoseconds per tick, measured against steady_clock.
+double ns_per_tick() {
+  const auto t0 = std::chrono::steady_clock::now();
+  const uint64_t c0 = ticks();
+  while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(200)) {
+  }
+  const uint64_t c1 = ticks();
+  const auto ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+  return ns / static_cast<double>(c1 - c0);
+}
+
+double percentile(std::vector<uint32_t>& v, double p) {
+  const size_t k = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
+  std::nth_element(v.begin(), v.begin() + static_cast<ptrdiff_t>(k), v.end());
+  return v[k];
+}
+
+long peak_rss_kib() {
+  struct rusage usage;
+  ::getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+void BM_ScalarCallerLatency(benchmark::State& state) {
+  const double tick_ns = ns_per_tick();
+  const std::string dir = temp_logdir("latency");
+  auto writer = hp::SummaryWriter::Create(dir);
+  if (!writer.ok()) {
+    state.SkipWithError(std::string(writer.status().message()).c_str());
+    return;
+  }
+  std::vector<uint32_t> samples;
+  samples.reserve(static_cast<size_t>(state.max_iterations));
+  std::vector<uint32_t> overhead;
+  overhead.reserve(100000);
+  for (int i = 0; i < 100000; ++i) {
+    const uint64_t a = ticks();
+    const uint64_t b = ticks();
+    overhead.push_back(static_cast<uint32_t>(b - a));
+  }
+  const double timer_ticks = percentile(overhead, 0.5);
+  int64_t step = 0;
+  for (auto _ : state) {
+    const uint64_t a = ticks();
+    absl::Status s = (*writer)->scalar("loss", 0.5, step++);
+    const uint64_t b = ticks();
+    benchmark::DoNotOptimize(s);
+    samples.push_back(static_cast<uint32_t>(std::min<uint64_t>(b - a, UINT32_MAX)));
+  }
+  (void)(*writer)->close();
+  remove_logdir(dir);
+  const double median = (percentile(samples, 0.5) - timer_ticks) * tick_ns;
+  const double p99 = (percentile(samples, 0.99) - timer_ticks) * tick_ns;
+  const double p999 = (percentile(samples, 0.999) - timer_ticks) * tick_ns;
+  state.counters["median_ns"] = median;
+  state.counters["p99_ns"] = p99;
+  state.counters["p999_ns"] = p999;
+  state.counters["timer_overhead_ns"] = timer_ticks * tick_ns;
+}
+BENCHMARK(BM_ScalarCallerLatency)->Iterations(2000000)->Unit(benchmark::kMillisecond);
+
+void BM_SustainedScalars(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  double bytes_per_scalar = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string dir = temp_logdir("sustained");
+    auto writer = hp::SummaryWriter::Create(dir);
+    if (!writer.ok()) {
+      state.SkipWithError(std::string(writer.status().message()).c_str());
+      return;
+    }
+    state.ResumeTiming();
+    for (int64_t step = 0; step < n; ++step) {
+      if (!(*writer)->scalar("loss", static_cast<double>(step) * 1e-3, step).ok()) {
+        state.SkipWithError("scalar failed");
+        break;
+      }
+    }
+    const absl::Status closed = (*writer)->close();
+    state.PauseTiming();
+    if (!closed.ok()) state.SkipWithError(std::string(closed.message()).c_str());
+    // Everything after the file_version record, per scalar.
+    FILE* f = std::fopen((*writer)->path().c_str(), "rb");
+    if (f != nullptr) {
+      std::fseek(f, 0, SEEK_END);
+      const long size = std::ftell(f);
+      std::fclose(f);
+      bytes_per_scalar = static_cast<double>(size) / static_cast<double>(n);
+    }
+    writer->reset();
+    remove_logdir(dir);
+    state.ResumeTiming();
+  }
+  state.counters["scalars_per_s"] = benchmark::Counter(static_cast<double>(n) * static_cast<double>(state.iterations()),
+                                                       benchmark::Counter::kIsRate);
+  state.counters["bytes_per_scalar"] = bytes_per_scalar;
+  state.counters["peak_rss_MiB"] = static_cast<double>(peak_rss_kib()) / 1024.0;
+}
+BENCHMARK(BM_SustainedScalars)->Arg(10000000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The encoder alone, for reference: what the caller pays before the lock.
+void BM_EncodeScalarRecord(benchmark::State& state) {
+  char buf[256];
+  int64_t step = 0;
+  for (auto _ : state) {
+    const size_t n = hp::scalar_event::encode_record(buf, 1.7e9, step++, "loss", 0.5f, false);
+    benchmark::DoNotOptimize(n);
+    benchmark::ClobberMemory();
+  }
+  state.counters["record_bytes"] =
+      static_cast<double>(hp::scalar_event::encode_record(buf, 1.7e9, 1000, "loss", 0.5f, false));
+}
+BENCHMARK(BM_EncodeScalarRecord);
+
+}  // namespace
