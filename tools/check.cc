@@ -97,20 +97,23 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
     std::string what = absl::StrFormat("metric (group='%s', tag='%s')", metric.name().group(), metric.name().tag());
     // Where the tag does exist.
     std::vector<std::string> places;
-    std::string suggestion;
+    std::set<std::string> groups;  // groups under which sessions do have the tag
     std::set<std::string> nearby_tags;
     for (const RunData& run : view.runs) {
       if (run.scalars.count(metric.name().tag())) {
         places.push_back(run.name);
         std::string session = SessionAbove(view, run.name);
-        if (suggestion.empty() && !session.empty()) {
-          std::string group = run.name == session ? "" : run.name.substr(session.size() + 1);
-          suggestion = absl::StrFormat("did you mean group='%s'?", group);
-        }
+        if (!session.empty()) groups.insert(run.name == session ? "" : run.name.substr(session.size() + 1));
       }
       if (!SessionAbove(view, run.name).empty()) {
         for (const auto& [tag, unused] : run.scalars) nearby_tags.insert(tag);
       }
+    }
+    std::string suggestion;
+    if (!groups.empty()) {
+      std::vector<std::string> options;
+      for (const std::string& g : groups) options.push_back("group='" + g + "'");
+      suggestion = "did you mean " + absl::StrJoin(options, " or ") + "?";
     }
     std::string message;
     if (!places.empty()) {
