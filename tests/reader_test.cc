@@ -268,6 +268,45 @@ TEST(Reader, UnreadableFileIsReportedAndTheOthersAreRead) {
   EXPECT_EQ(FindSession(*view, "run-1"), nullptr);
 }
 
+// An Env that cannot list one directory.
+class UnlistableEnv : public EnvWrapper {
+ public:
+  UnlistableEnv(std::string bad) : EnvWrapper(Env::Default()), bad_(std::move(bad)) {}
+  absl::StatusOr<std::vector<DirEntry>> list_dir(const std::string& path) override {
+    if (path == bad_) return absl::PermissionDeniedError(path + ": permission denied");
+    return EnvWrapper::list_dir(path);
+  }
+
+ private:
+  std::string bad_;
+};
+
+TEST(Reader, UnlistableSubdirectoryIsReportedAndTheOthersAreRead) {
+  std::string bad = kGolden + "/logdir_validation/run-2";
+  UnlistableEnv env(bad);
+  LoadOptions options;
+  options.env = &env;
+  auto view = LoadExperiment(kGolden + "/logdir_validation", options);
+  ASSERT_TRUE(view.ok()) << view.status();
+  ASSERT_EQ(view->diagnostics.size(), 1u);
+  EXPECT_EQ(view->diagnostics[0].kind, DiagnosticKind::kUnreadableFile);
+  EXPECT_EQ(view->diagnostics[0].path, bad);
+  EXPECT_EQ(view->session_groups.session_groups_size(), 7);
+}
+
+TEST(Reader, SymlinkLoopEndsWithADiagnostic) {
+  ScratchLogdir logdir("logdir");
+  fs::create_directory_symlink("..", logdir.path() + "/run-0/loop");
+  auto view = LoadExperiment(logdir.path());
+  ASSERT_TRUE(view.ok()) << view.status();
+  ASSERT_FALSE(view->diagnostics.empty());
+  EXPECT_EQ(view->diagnostics[0].kind, DiagnosticKind::kUnreadableFile);
+  EXPECT_THAT(view->diagnostics[0].message, HasSubstr("symlink loop"));
+  // The real runs are all there.
+  EXPECT_NE(FindSession(*view, "run-7"), nullptr);
+  EXPECT_EQ(FindSession(*view, "run-7")->metric_values_size(), 1);
+}
+
 TEST(Reader, ReadEventFileDeliversEveryEventInOrder) {
   std::vector<proto::Event> events;
   std::vector<Diagnostic> diagnostics;
