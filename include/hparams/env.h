@@ -4,6 +4,18 @@
 //
 // Env::Default() is the POSIX implementation. All methods are thread-safe;
 // a WritableFile or SequentialFile is used by one thread at a time.
+//
+// Errors: OS failures come back through absl::ErrnoToStatus (ENOENT ->
+// NotFound, EACCES -> PermissionDenied, ENOSPC -> ResourceExhausted, ...)
+// with a message naming the path and, where one helps, what to check.
+//
+// Example:
+//   hp::Env* env = hp::Env::Default();
+//   absl::Status s = env->create_dirs("logs/run-0");
+//   auto file = env->new_writable_file(hp::join_path("logs/run-0", "notes"));
+//   if (!file.ok()) return file.status();
+//   s = (*file)->append("hello");
+//   if (s.ok()) s = (*file)->close();
 #ifndef HPARAMS_ENV_H_
 #define HPARAMS_ENV_H_
 
@@ -80,8 +92,10 @@ class Env {
   virtual absl::Status create_dirs(const std::string& path) = 0;
   // The entries of directory `path`, in no particular order.
   virtual absl::StatusOr<std::vector<DirEntry>> list_dir(const std::string& path) = 0;
+  // Whether `path` is a directory; NotFound if it does not exist.
   virtual absl::StatusOr<bool> is_directory(const std::string& path) = 0;
   virtual bool file_exists(const std::string& path) = 0;
+  // NotFound if `path` does not exist.
   virtual absl::StatusOr<uint64_t> file_size(const std::string& path) = 0;
   virtual absl::Status remove_file(const std::string& path) = 0;
   virtual absl::Status rename_file(const std::string& from, const std::string& to) = 0;

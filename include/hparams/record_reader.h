@@ -9,6 +9,17 @@
 // tells the caller.
 //
 // Thread safety: a reader is used by one thread at a time.
+//
+// Example:
+//   auto reader = hp::EventFileReader::Open(path);
+//   if (!reader.ok()) return reader.status();
+//   hp::proto::Event event;
+//   for (;;) {
+//     absl::StatusOr<bool> more = (*reader)->next(&event);
+//     if (!more.ok()) return more.status();  // I/O error
+//     if (!*more) break;                       // end of data
+//     Use(event);
+//   }
 #ifndef HPARAMS_RECORD_READER_H_
 #define HPARAMS_RECORD_READER_H_
 

@@ -81,8 +81,11 @@ class SummaryWriter {
   ~SummaryWriter();
 
   // Writes a scalar the TF2 way: a DT_FLOAT scalar tensor, with the
-  // "scalars" plugin metadata on the first event of each tag only.
-  // InvalidArgument for an empty tag.
+  // "scalars" plugin metadata on the first event of each tag only. The
+  // value is stored as float32, as TensorBoard stores it. The event is
+  // encoded on the calling thread and queued; this blocks only while the
+  // queue is full. InvalidArgument for an empty tag (nothing is written);
+  // FailedPrecondition after close(); the sticky I/O error after a failure.
   absl::Status scalar(std::string_view tag, double value, int64_t step);
 
   // Writes any summary at `step`, with wall_time from the clock.
@@ -90,7 +93,8 @@ class SummaryWriter {
   // The same with an explicit wall_time (seconds since the epoch), for
   // events whose time the caller pins (hparams events, replayed data).
   absl::Status write_summary(const proto::Summary& summary, int64_t step, double wall_time);
-  // Writes `event` as is.
+  // Writes `event` as is (deterministic serialization: map fields in key
+  // order).
   absl::Status write_event(const proto::Event& event);
 
   // HParams plugin events (see hparams/hparam.h); each is written at step 0,
@@ -102,10 +106,11 @@ class SummaryWriter {
                        std::optional<double> start_time_secs = std::nullopt);
   absl::Status session_end(SessionStatus status, std::optional<double> end_time_secs = std::nullopt);
 
-  // Blocks until everything written before this call is handed to the OS.
+  // Blocks until everything written before this call is handed to the OS
+  // (visible to readers; not fsynced). Returns the sticky error, if any.
   absl::Status flush();
-  // Drains the queue, flushes and closes the file. Idempotent; later
-  // writes return FailedPrecondition.
+  // Drains the queue, flushes, fsyncs and closes the file. Idempotent: later
+  // calls return the same status; later writes return FailedPrecondition.
   absl::Status close();
 
   // Makes this writer the calling thread's default (what hp::scalar() and
