@@ -79,7 +79,7 @@ TEST(GoldenSummaries, V1SessionStartKeepsTheGivenOrder) {
 
 TEST(GoldenSummaries, EveryEdgeCaseMatches) {
   for (const std::string& name : testing::edge_case_names()) {
-    const google::protobuf::Struct sidecar = testing::read_json("summaries/" + name + ".json");
+    const testing::Json sidecar = testing::read_json("summaries/" + name + ".json");
     ExpectMatchesGolden(name, hparams_pb(testing::hparams_from_sidecar(sidecar), std::nullopt,
                                          kStartTime));
   }
@@ -87,7 +87,7 @@ TEST(GoldenSummaries, EveryEdgeCaseMatches) {
 
 TEST(GoldenSummaries, EdgeCasesMatchWhateverOrderTheKeysComeIn) {
   // Sorted output does not depend on the order entries were given in.
-  const google::protobuf::Struct sidecar = testing::read_json("summaries/edge_key_order.json");
+  const testing::Json sidecar = testing::read_json("summaries/edge_key_order.json");
   const HParams sorted = testing::hparams_from_sidecar(sidecar);
   HParams reversed;
   for (auto it = sorted.entries().rbegin(); it != sorted.entries().rend(); ++it) {

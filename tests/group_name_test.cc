@@ -35,7 +35,7 @@ std::string hex(const std::string& bytes) {
 TEST(GroupName, EveryEdgeCaseHashesAsPythonDoes) {
   for (const std::string& name : edge_case_names()) {
     SCOPED_TRACE(name);
-    const google::protobuf::Struct sidecar = read_json("summaries/" + name + ".json");
+    const testing::Json sidecar = read_json("summaries/" + name + ".json");
     const HParams hparams = hparams_from_sidecar(sidecar);
     absl::StatusOr<std::string> json = canonical_json(hparams);
     ASSERT_TRUE(json.ok()) << json.status();
@@ -48,23 +48,23 @@ TEST(GroupName, EveryEdgeCaseHashesAsPythonDoes) {
 }
 
 TEST(GroupName, GroupNamesJsonAgreesWithTheSidecars) {
-  const google::protobuf::Struct all = read_json("group_names.json");
-  ASSERT_EQ(all.fields().size(), edge_case_names().size() + 8);
-  for (const auto& [name, group] : all.fields()) {
+  const testing::Json all = read_json("group_names.json");
+  ASSERT_EQ(all.members.size(), edge_case_names().size() + 8);
+  for (const auto& [name, group] : all.members) {
     SCOPED_TRACE(name);
-    const google::protobuf::Struct sidecar = read_json("summaries/" + name + ".json");
+    const testing::Json sidecar = read_json("summaries/" + name + ".json");
     absl::StatusOr<std::string> ours = group_name(hparams_from_sidecar(sidecar));
     ASSERT_TRUE(ours.ok()) << ours.status();
-    EXPECT_EQ(*ours, group.string_value());
+    EXPECT_EQ(*ours, group.text);
   }
 }
 
 TEST(GroupName, SeedTrialsHashAsPythonDoes) {
-  const google::protobuf::Struct all = read_json("group_names.json");
+  const testing::Json all = read_json("group_names.json");
   for (int i = 0; i < 8; ++i) {
     absl::StatusOr<std::string> ours = group_name(testing::seed_trial(i));
     ASSERT_TRUE(ours.ok()) << ours.status();
-    EXPECT_EQ(*ours, all.fields().at("hparams_trial_" + std::to_string(i)).string_value()) << i;
+    EXPECT_EQ(*ours, all.at("hparams_trial_" + std::to_string(i)).text) << i;
   }
 }
 
@@ -97,9 +97,9 @@ TEST(GroupName, RejectsInvalidUtf8AndDuplicates) {
 TEST(PythonFloatRepr, MatchesEveryGoldenFloatRepr) {
   int checked = 0;
   for (const std::string& name : edge_case_names()) {
-    const google::protobuf::Struct sidecar = read_json("summaries/" + name + ".json");
-    for (const auto& [key, entry] : sidecar.fields().at("hparams").struct_value().fields()) {
-      const auto& fields = entry.struct_value();
+    const testing::Json sidecar = read_json("summaries/" + name + ".json");
+    for (const auto& [key, entry] : sidecar.at("hparams").members) {
+      const testing::Json& fields = entry;
       if (string_field(fields, "py_type") != "float") continue;
       const Value v = testing::value_from_sidecar(fields);
       EXPECT_EQ(internal::python_float_repr(v.as_double()), string_field(fields, "repr")) << name;

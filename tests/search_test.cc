@@ -17,10 +17,10 @@ TEST(GridSearch, ReproducesTheSeedTrialOrder) {
   absl::StatusOr<std::vector<HParams>> grid = grid_search(testing::seed_hparams());
   ASSERT_TRUE(grid.ok()) << grid.status();
   ASSERT_EQ(grid->size(), 8u);
-  const google::protobuf::Struct names = testing::read_json("group_names.json");
+  const testing::Json names = testing::read_json("group_names.json");
   for (size_t i = 0; i < grid->size(); ++i) {
     EXPECT_EQ(group_name((*grid)[i]).value(),
-              names.fields().at("hparams_trial_" + std::to_string(i)).string_value())
+              names.at("hparams_trial_" + std::to_string(i)).text)
         << i << ": " << (*grid)[i].repr();
     ASSERT_NE((*grid)[i].entries()[0].hparam(), nullptr);  // keyed by HParam
   }

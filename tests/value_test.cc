@@ -84,9 +84,8 @@ TEST(Value, BigUnsignedStaysExact) {
 
 // numpy.float32(0.1).item() as Python saw it, from the golden sidecar.
 TEST(Value, FloatIsWidenedLikeNumpyItem) {
-  const google::protobuf::Struct sidecar = testing::read_json("summaries/edge_numpy_float32.json");
-  const auto& entry = sidecar.fields().at("hparams").struct_value().fields().at("dropout");
-  const double python_item = entry.struct_value().fields().at("value").number_value();
+  const testing::Json sidecar = testing::read_json("summaries/edge_numpy_float32.json");
+  const double python_item = sidecar.at("hparams").at("dropout").at("value").number();
   EXPECT_EQ(Value(0.1f).as_double(), python_item);
   EXPECT_NE(Value(0.1f), Value(0.1));
 }
@@ -94,9 +93,9 @@ TEST(Value, FloatIsWidenedLikeNumpyItem) {
 TEST(Value, ReprIsPythons) {
   // From the golden sidecars: every "repr" Python recorded.
   for (const std::string& name : testing::edge_case_names()) {
-    const google::protobuf::Struct sidecar = testing::read_json("summaries/" + name + ".json");
-    for (const auto& [key, entry] : sidecar.fields().at("hparams").struct_value().fields()) {
-      const auto& fields = entry.struct_value();
+    const testing::Json sidecar = testing::read_json("summaries/" + name + ".json");
+    for (const auto& [key, entry] : sidecar.at("hparams").members) {
+      const testing::Json& fields = entry;
       if (testing::string_field(fields, "py_type") == "numpy.float32") continue;  // repr of float32
       const std::string repr = testing::string_field(fields, "repr");
       const Value v = testing::value_from_sidecar(fields);
