@@ -10,7 +10,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
+#include <filesystem>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -31,8 +31,8 @@ std::string temp_logdir(const char* name) {
 }
 
 void remove_logdir(const std::string& dir) {
-  const std::string cmd = "rm -rf '" + dir + "'";
-  if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "could not remove %s\n", dir.c_str());
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
 }
 
 inline uint64_t ticks() {

@@ -5,8 +5,11 @@
 
 #include <stdlib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
+#include <system_error>
 #include <string>
 #include <vector>
 
@@ -18,11 +21,36 @@
 namespace hp {
 namespace test_util {
 
-// A new empty directory under the test temp dir.
+// Removes the directories it holds when the test program exits, so runs
+// do not pile up event files in /tmp.
+class TempDirRegistry {
+ public:
+  static TempDirRegistry& get() {
+    static TempDirRegistry registry;
+    return registry;
+  }
+  void add(const std::string& dir) {
+    std::lock_guard<std::mutex> lock(mu_);
+    dirs_.push_back(dir);
+  }
+  ~TempDirRegistry() {
+    for (const auto& dir : dirs_) {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> dirs_;
+};
+
+// A new empty directory under the test temp dir, removed at exit.
 inline std::string make_temp_dir() {
   std::string pattern = ::testing::TempDir() + "hparams_io_XXXXXX";
   char* dir = ::mkdtemp(pattern.data());
   EXPECT_NE(dir, nullptr);
+  TempDirRegistry::get().add(pattern);
   return pattern;
 }
 
