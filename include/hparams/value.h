@@ -96,7 +96,8 @@ class Value {
   bool fits_int64() const;
   // The integer as uint64. Requires is_int() and a non-negative value.
   uint64_t as_uint64() const { return negative_ ? 0 : magnitude_; }
-  // Any number as a double (ints rounded to nearest, as Python's float()).
+  // A number as a double (ints rounded to nearest, as Python's float());
+  // a bool gives 0.0 or 1.0, a string 0.0.
   double as_double() const;
   const std::string& as_string() const { return string_; }
 
