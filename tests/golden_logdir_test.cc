@@ -16,6 +16,7 @@
 #include "hparams/summary.h"
 #include "hparams/writer.h"
 #include "hparams_test_support.h"
+#include "io_test_util.h"
 
 namespace hp {
 namespace {
@@ -25,11 +26,9 @@ namespace fs = std::filesystem;
 constexpr double kHParamsTime = 1600000000.0;  // file_version and hparams events
 constexpr double kScalarTime = 1600000001.0;   // the step-1 metric events
 
+// A new empty directory, removed when the test program exits.
 std::string fresh_dir(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) / ("hparams_golden_logdir_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
+  return test_util::make_temp_dir() + "/" + name;
 }
 
 // Relative directory -> the events of the one event file directly in it.

@@ -3,7 +3,6 @@
 // writer) naming the hparam/metric and value, and writes nothing: the file
 // holds only its file_version event afterwards.
 #include <cmath>
-#include <filesystem>
 #include <functional>
 #include <limits>
 #include <string>
@@ -14,11 +13,10 @@
 #include "hparams/record_reader.h"
 #include "hparams/writer.h"
 #include "hparams_test_support.h"
+#include "io_test_util.h"
 
 namespace hp {
 namespace {
-
-namespace fs = std::filesystem;
 
 const HParam HP_NUM_UNITS("num_units", Discrete({16, 32}));
 const HParam HP_DROPOUT("dropout", RealInterval(0.1, 0.2));
@@ -42,11 +40,7 @@ size_t count_events(const std::string& path) {
 // Runs `call` on a fresh writer and checks the error and the untouched file.
 void ExpectRejected(const std::function<absl::Status(SummaryWriter&)>& call, absl::StatusCode code,
                     const std::vector<std::string>& mentions) {
-  const std::string dir =
-      (fs::path(::testing::TempDir()) /
-       (std::string("hparams_validation_") + ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-          .string();
-  fs::remove_all(dir);
+  const std::string dir = test_util::make_temp_dir();
   auto writer = SummaryWriter::Create(dir);
   ASSERT_TRUE(writer.ok()) << writer.status();
   const absl::Status s = call(**writer);
@@ -163,8 +157,7 @@ TEST(HParamsValidation, StrictCheckRejectsAMissingOrExtraHParam) {
 }
 
 TEST(HParamsValidation, WithoutStrictCheckingExtraHParamsAreAccepted) {
-  const std::string dir = (fs::path(::testing::TempDir()) / "hparams_validation_lenient").string();
-  fs::remove_all(dir);
+  const std::string dir = test_util::make_temp_dir();
   auto writer = SummaryWriter::Create(dir);
   ASSERT_TRUE(writer.ok()) << writer.status();
   EXPECT_TRUE((*writer)->hparams({{HP_NUM_UNITS, 16}, {"seed", 7}}).ok());
