@@ -89,9 +89,9 @@ absl::Status KerasCallback::on_train_begin() {
   if (absl::Status s = hparams_.validate(); !s.ok()) return s;
   SummaryWriter* writer = borrowed_writer_;
   if (writer == nullptr) {
-    if (logdir_.empty() && borrowed_writer_ == nullptr) {
+    if (logdir_.empty()) {
       return absl::InvalidArgumentError(
-          "KerasCallback needs a logdir or a writer; it was given an empty logdir and no writer");
+          "KerasCallback needs a logdir or a writer; it was given an empty logdir or a null writer");
     }
     absl::StatusOr<std::unique_ptr<SummaryWriter>> created = SummaryWriter::Create(logdir_, options_);
     if (!created.ok()) return created.status();
@@ -113,7 +113,8 @@ absl::Status KerasCallback::on_train_begin() {
 absl::Status KerasCallback::end_session(SessionStatus status) {
   if (!in_session_) {
     return absl::FailedPreconditionError(
-        absl::StrCat("KerasCallback: cannot end the session with status ", static_cast<int>(status),
+        absl::StrCat("KerasCallback: cannot end the session with ",
+                     status == STATUS_SUCCESS ? "STATUS_SUCCESS" : "STATUS_FAILURE",
                      ": no session in progress (on_train_begin was not called or failed)"));
   }
   in_session_ = false;

@@ -559,6 +559,13 @@ TEST(KerasCallback, BeginningTwiceWithoutAnEndIsAFailedPrecondition) {
   EXPECT_EQ(files, 2u);
 }
 
+TEST(KerasCallback, NeedsALogdirOrAWriter) {
+  KerasCallback no_logdir("", testing::seed_trial(0));
+  EXPECT_EQ(no_logdir.on_train_begin().code(), absl::StatusCode::kInvalidArgument);
+  KerasCallback no_writer(static_cast<SummaryWriter*>(nullptr), testing::seed_trial(0));
+  EXPECT_EQ(no_writer.on_train_begin().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(KerasCallback, ReportsALogdirItCannotCreate) {
   testing_env::FaultInjectionEnv env;
   env.fail_create = true;
