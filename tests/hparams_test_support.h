@@ -18,8 +18,6 @@
 #include <utility>
 #include <vector>
 
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/field_comparator.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -44,8 +42,7 @@ inline std::string read_file(const std::string& path) {
 
 // A parsed JSON value. Objects keep their key order (Python's dict order in
 // the sidecars); numbers keep their text so big ints stay exact. A tiny
-// reader instead of google.protobuf.Struct: Struct's map fields crash under
-// TSan with a libprotobuf built without it (map_field.h changes layout).
+// reader instead of google.protobuf.Struct, which loses both.
 struct Json {
   enum class Type { kNull, kBool, kNumber, kString, kArray, kObject } type = Type::kNull;
   bool boolean = false;
@@ -293,34 +290,14 @@ inline HParams seed_trial(int i) {
 }
 
 // MessageDifferencer::Equals, but NaN equals NaN; `diff` explains a mismatch.
-// In a TSan build the generated code sees map fields with a different layout
-// than the non-TSan libprotobuf's reflection does (map_field.h adds members
-// under __SANITIZE_THREAD__), so reflection over a map would crash; there
-// the messages are compared as deterministic serializations instead.
 inline bool proto_equal(const google::protobuf::Message& a, const google::protobuf::Message& b,
                         std::string* diff) {
-#if defined(__SANITIZE_THREAD__)
-  const auto bytes = [](const google::protobuf::Message& m) {
-    std::string out;
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    m.SerializeWithCachedSizes(&coded);
-    return out;
-  };
-  a.ByteSizeLong();
-  b.ByteSizeLong();
-  const bool equal = bytes(a) == bytes(b);
-  if (!equal) *diff = "deterministic serializations differ";
-  return equal;
-#else
   google::protobuf::util::DefaultFieldComparator comparator;
   comparator.set_treat_nan_as_equal(true);
   google::protobuf::util::MessageDifferencer differencer;
   differencer.set_field_comparator(&comparator);
   differencer.ReportDifferencesToString(diff);
   return differencer.Compare(a, b);
-#endif
 }
 
 }  // namespace hp::testing
