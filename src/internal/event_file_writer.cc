@@ -29,7 +29,7 @@ EventFileWriter::EventFileWriter(std::unique_ptr<WritableFile> file, std::string
       path_(std::move(path)),
       options_(options),
       wake_events_(std::max<size_t>(1, options.queue_capacity / 2)),
-      wake_bytes_(std::min<size_t>(size_t{1} << 20, std::max<size_t>(1, options.max_buffered_bytes / 2))) {
+      wake_bytes_(std::min<size_t>(size_t{128} << 10, std::max<size_t>(1, options.max_buffered_bytes / 2))) {
   // Started last, once every member it reads exists.
   worker_ = std::thread(&EventFileWriter::run, this);
 }

@@ -5,8 +5,8 @@
 // short mutex; one worker thread swaps that buffer for an empty one (double
 // buffering) and writes it to the file. The buffer holds at most
 // queue_capacity events: a caller that finds it full waits, nothing is
-// dropped. The worker writes when the buffer fills past half, on flush(),
-// on close(), and at least every flush_interval.
+// dropped. The worker writes when the buffer holds half the capacity or
+// ~128 KiB, on flush(), on close(), and at least every flush_interval.
 //
 // flush() takes a ticket (the number of events appended so far) and waits
 // until the worker has handed that many to the OS. A worker I/O error is
@@ -81,7 +81,11 @@ class EventFileWriter {
   std::unique_ptr<WritableFile> file_;
   const std::string path_;
   const Options options_;
-  const size_t wake_events_;  // fill level at which a caller wakes the worker
+  // Fill levels at which a caller wakes the worker. Batches of ~128 KiB
+  // stay in L2 between the two threads and cost one wake-up per ~2,600
+  // scalars; larger ones measured slower, smaller ones put the wake-up's
+  // system call into the 99.9th percentile.
+  const size_t wake_events_;
   const size_t wake_bytes_;
 
   std::mutex mu_;
