@@ -340,6 +340,220 @@ void AccumulateEvent(const proto::Event& event, RunData* run, std::vector<Diagno
   }
 }
 
+namespace {
+
+// A minimal reader of the protobuf wire format for AccumulateScalarRecord.
+// Every method returns false on anything unexpected, so the caller falls
+// back to the full decoder, which also reports malformed data.
+class WireReader {
+ public:
+  explicit WireReader(std::string_view data) : p_(data.data()), end_(data.data() + data.size()) {}
+  bool done() const { return p_ == end_; }
+
+  bool varint(uint64_t* out) {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ == end_) return false;
+      uint8_t byte = static_cast<uint8_t>(*p_++);
+      v |= uint64_t{byte & 0x7fu} << shift;
+      if ((byte & 0x80) == 0) {
+        *out = v;
+        return true;
+      }
+    }
+    return false;
+  }
+  bool fixed32(uint32_t* out) {
+    if (end_ - p_ < 4) return false;
+    *out = LoadLittleEndian32(p_);
+    p_ += 4;
+    return true;
+  }
+  bool fixed64(uint64_t* out) {
+    if (end_ - p_ < 8) return false;
+    *out = LoadLittleEndian64(p_);
+    p_ += 8;
+    return true;
+  }
+  bool bytes(std::string_view* out) {
+    uint64_t n;
+    if (!varint(&n) || n > static_cast<uint64_t>(end_ - p_)) return false;
+    *out = std::string_view(p_, n);
+    p_ += n;
+    return true;
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+struct FastScalar {
+  std::string_view tag;
+  bool simple = false;  // simple_value set
+  float simple_value = 0;
+  bool tensor = false;  // tensor set
+  uint64_t dtype = 0;
+  std::string_view content;
+  int float_count = 0;
+  float first_float = 0;
+  int double_count = 0;
+  double first_double = 0;
+};
+
+bool ParseFastTensor(std::string_view data, FastScalar* out) {
+  WireReader r(data);
+  while (!r.done()) {
+    uint64_t key;
+    if (!r.varint(&key)) return false;
+    uint64_t field = key >> 3;
+    uint64_t wire = key & 7;
+    std::string_view bytes;
+    if (field == 1 && wire == 0) {
+      if (!r.varint(&out->dtype)) return false;
+    } else if (field == 2 && wire == 2) {
+      // Scalars have an empty shape; anything else goes to the full decoder,
+      // which also validates it.
+      if (!r.bytes(&bytes) || !bytes.empty()) return false;
+    } else if (field == 4 && wire == 2) {
+      if (!r.bytes(&out->content)) return false;
+    } else if (field == 5 && (wire == 2 || wire == 5)) {
+      std::string_view packed;
+      uint32_t one = 0;
+      if (wire == 2) {
+        if (!r.bytes(&packed) || packed.size() % 4 != 0) return false;
+      } else {
+        if (!r.fixed32(&one)) return false;
+      }
+      size_t n = wire == 2 ? packed.size() / 4 : 1;
+      for (size_t i = 0; i < n; ++i) {
+        uint32_t bits = wire == 2 ? LoadLittleEndian32(packed.data() + 4 * i) : one;
+        if (out->float_count++ == 0) std::memcpy(&out->first_float, &bits, 4);
+      }
+    } else if (field == 6 && (wire == 2 || wire == 1)) {
+      std::string_view packed;
+      uint64_t one = 0;
+      if (wire == 2) {
+        if (!r.bytes(&packed) || packed.size() % 8 != 0) return false;
+      } else {
+        if (!r.fixed64(&one)) return false;
+      }
+      size_t n = wire == 2 ? packed.size() / 8 : 1;
+      for (size_t i = 0; i < n; ++i) {
+        uint64_t bits = wire == 2 ? LoadLittleEndian64(packed.data() + 8 * i) : one;
+        if (out->double_count++ == 0) std::memcpy(&out->first_double, &bits, 8);
+      }
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ParseFastValue(std::string_view data, FastScalar* out) {
+  WireReader r(data);
+  while (!r.done()) {
+    uint64_t key;
+    if (!r.varint(&key)) return false;
+    uint64_t field = key >> 3;
+    uint64_t wire = key & 7;
+    if (field == 1 && wire == 2) {
+      if (!r.bytes(&out->tag)) return false;
+      // proto3 strings must be UTF-8; leave anything but ASCII to protobuf.
+      for (char c : out->tag) {
+        if (static_cast<unsigned char>(c) >= 0x80) return false;
+      }
+    } else if (field == 2 && wire == 5 && !out->tensor) {
+      uint32_t bits;
+      if (!r.fixed32(&bits)) return false;
+      std::memcpy(&out->simple_value, &bits, 4);
+      out->simple = true;
+    } else if (field == 8 && wire == 2 && !out->simple && !out->tensor) {
+      std::string_view tensor;
+      if (!r.bytes(&tensor) || !ParseFastTensor(tensor, out)) return false;
+      out->tensor = true;
+    } else {
+      return false;  // metadata, node_name, a second value: the full decoder
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool AccumulateScalarRecord(std::string_view record, RunData* run) {
+  WireReader r(record);
+  uint64_t wall_bits = 0;
+  uint64_t step = 0;
+  std::string_view summary;
+  bool has_summary = false;
+  while (!r.done()) {
+    uint64_t key;
+    if (!r.varint(&key)) return false;
+    if (key == (1 << 3 | 1)) {
+      if (!r.fixed64(&wall_bits)) return false;
+    } else if (key == (2 << 3 | 0)) {
+      if (!r.varint(&step)) return false;
+    } else if (key == (5 << 3 | 2) && !has_summary) {
+      if (!r.bytes(&summary)) return false;
+      has_summary = true;
+    } else {
+      return false;
+    }
+  }
+  if (!has_summary) return false;
+  // First decode every value, then apply them, so a false return changes nothing.
+  FastScalar values[4];
+  int count = 0;
+  WireReader s(summary);
+  while (!s.done()) {
+    uint64_t key;
+    std::string_view value;
+    if (!s.varint(&key) || key != (1 << 3 | 2) || !s.bytes(&value) || count == 4) return false;
+    if (!ParseFastValue(value, &values[count++])) return false;
+  }
+  double wall_time;
+  std::memcpy(&wall_time, &wall_bits, 8);
+  for (int i = 0; i < count; ++i) {
+    const FastScalar& v = values[i];
+    auto plugin = run->tag_plugins.find(v.tag);
+    if (plugin == run->tag_plugins.end()) {
+      if (!v.simple) continue;  // no metadata yet: not a scalar
+      plugin = run->tag_plugins.emplace(std::string(v.tag), std::string(kScalarsPlugin)).first;
+    }
+    if (plugin->second != kScalarsPlugin) continue;
+    std::optional<double> scalar;
+    if (v.simple) {
+      scalar = static_cast<double>(v.simple_value);
+    } else if (v.tensor && v.dtype == proto::DT_FLOAT) {
+      if (v.content.size() == sizeof(float)) {
+        uint32_t bits = LoadLittleEndian32(v.content.data());
+        float f;
+        std::memcpy(&f, &bits, sizeof f);
+        scalar = static_cast<double>(f);
+      } else if (v.content.empty() && v.float_count == 1) {
+        scalar = static_cast<double>(v.first_float);
+      }
+    } else if (v.tensor && v.dtype == proto::DT_DOUBLE) {
+      if (v.content.size() == sizeof(double)) {
+        uint64_t bits = LoadLittleEndian64(v.content.data());
+        double d;
+        std::memcpy(&d, &bits, sizeof d);
+        scalar = d;
+      } else if (v.content.empty() && v.double_count == 1) {
+        scalar = v.first_double;
+      }
+    }
+    if (!scalar) continue;
+    auto it = run->scalars.find(v.tag);
+    if (it == run->scalars.end()) it = run->scalars.emplace(std::string(v.tag), ScalarValue{}).first;
+    it->second.value = *scalar;
+    it->second.step = static_cast<int64_t>(step);
+    it->second.wall_time = wall_time;
+  }
+  return true;
+}
+
 const RunData* ExperimentView::find_run(std::string_view name) const {
   auto it = std::lower_bound(runs.begin(), runs.end(), name, [](const RunData& run, std::string_view n) {
     if ((run.name == ".") != (n == ".")) return run.name == ".";

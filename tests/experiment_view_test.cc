@@ -428,6 +428,91 @@ TEST(ExperimentView, RootSessionCannotReachGroupedMetrics) {
   EXPECT_EQ(view.session_groups.session_groups(0).sessions(0).metric_values_size(), 0);
 }
 
+// AccumulateScalarRecord must either decline or do exactly what decoding
+// the record and calling AccumulateEvent does.
+void ExpectFastPathAgrees(const std::vector<proto::Event>& events, bool expect_fast_for_last) {
+  RunData slow;
+  RunData fast;
+  bool last_fast = false;
+  for (const proto::Event& event : events) {
+    AccumulateEvent(event, &slow, nullptr);
+    last_fast = AccumulateScalarRecord(event.SerializeAsString(), &fast);
+    if (!last_fast) AccumulateEvent(event, &fast, nullptr);
+  }
+  EXPECT_EQ(last_fast, expect_fast_for_last);
+  EXPECT_EQ(fast.tag_plugins, slow.tag_plugins);
+  ASSERT_EQ(fast.scalars.size(), slow.scalars.size());
+  for (const auto& [tag, v] : slow.scalars) {
+    ASSERT_EQ(fast.scalars.count(tag), 1u) << tag;
+    EXPECT_EQ(fast.scalars.at(tag).value, v.value) << tag;
+    EXPECT_EQ(fast.scalars.at(tag).step, v.step) << tag;
+    EXPECT_EQ(fast.scalars.at(tag).wall_time, v.wall_time) << tag;
+  }
+}
+
+proto::Event WithoutMetadata(proto::Event event) {
+  for (auto& value : *event.mutable_summary()->mutable_value()) value.clear_metadata();
+  return event;
+}
+
+TEST(ExperimentView, ScalarFastPathAgreesWithTheDecoder) {
+  proto::Event first = SummaryEvent(FloatValScalar("acc", 0.5f), 1, 10);
+  proto::Event later = WithoutMetadata(SummaryEvent(FloatValScalar("acc", 0.75f), 7, 17));
+  proto::Event content = WithoutMetadata(SummaryEvent(TensorContentScalar("acc", 0.25f), -3, 18));
+  // Events with metadata and file_version events take the decoder.
+  ExpectFastPathAgrees({first}, false);
+  ExpectFastPathAgrees({FileVersionEvent()}, false);
+  // Plain scalar events after the first take the fast path.
+  ExpectFastPathAgrees({first, later}, true);
+  ExpectFastPathAgrees({first, later, content}, true);
+  // A tag never given metadata is not a scalar, on both paths.
+  ExpectFastPathAgrees({later}, true);
+  // A legacy simple_value registers the scalars plugin.
+  proto::Summary simple;
+  simple.add_value()->set_tag("loss");
+  simple.mutable_value(0)->set_simple_value(0.125f);
+  ExpectFastPathAgrees({SummaryEvent(simple, 2, 3)}, true);
+  // Doubles, in both layouts.
+  proto::Event dbl = later;
+  auto* tensor = dbl.mutable_summary()->mutable_value(0)->mutable_tensor();
+  tensor->clear_float_val();
+  tensor->set_dtype(proto::DT_DOUBLE);
+  tensor->add_double_val(0.1);
+  ExpectFastPathAgrees({first, dbl}, true);
+  tensor->clear_double_val();
+  double d = 0.3;
+  tensor->set_tensor_content(std::string(reinterpret_cast<const char*>(&d), 8));
+  ExpectFastPathAgrees({first, dbl}, true);
+  // Two values in one event.
+  proto::Event two = later;
+  *two.mutable_summary()->add_value() = simple.value(0);
+  ExpectFastPathAgrees({first, two}, true);
+  // Non-scalar tensors: two floats, an int, a shape: no value on either path.
+  proto::Event many = later;
+  many.mutable_summary()->mutable_value(0)->mutable_tensor()->add_float_val(1);
+  ExpectFastPathAgrees({first, many}, true);
+  proto::Event shaped = later;
+  shaped.mutable_summary()->mutable_value(0)->mutable_tensor()->mutable_tensor_shape()->add_dim()->set_size(1);
+  ExpectFastPathAgrees({first, shaped}, false);
+  proto::Event ints = later;
+  ints.mutable_summary()->mutable_value(0)->mutable_tensor()->set_dtype(proto::DT_INT32);
+  ExpectFastPathAgrees({first, ints}, true);
+  // A non-ASCII tag is left to the decoder (it checks UTF-8).
+  proto::Event utf8 = SummaryEvent(FloatValScalar("genauigkeit-\xc3\xa4", 0.5f), 1, 1);
+  ExpectFastPathAgrees({utf8, WithoutMetadata(utf8)}, false);
+}
+
+TEST(ExperimentView, ScalarFastPathDeclinesMalformedRecordsAndChangesNothing) {
+  std::string record = WithoutMetadata(SummaryEvent(FloatValScalar("acc", 0.75f), 7, 17)).SerializeAsString();
+  RunData run = MakeRun("r", {SummaryEvent(FloatValScalar("acc", 0.5f), 1, 10)});
+  for (size_t cut = 0; cut < record.size(); ++cut) {
+    EXPECT_FALSE(AccumulateScalarRecord(std::string_view(record).substr(0, cut), &run)) << cut;
+  }
+  EXPECT_EQ(run.scalars.at("acc").value, 0.5);
+  EXPECT_TRUE(AccumulateScalarRecord(record, &run));
+  EXPECT_EQ(run.scalars.at("acc").value, 0.75);
+}
+
 TEST(ExperimentView, DiagnosticKindsHaveNames) {
   EXPECT_EQ(DiagnosticKindName(DiagnosticKind::kCorruptRecord), "corrupt_record");
   EXPECT_EQ(DiagnosticKindName(DiagnosticKind::kBadPluginVersion), "bad_plugin_version");

@@ -109,6 +109,13 @@ struct RunData {
 // with hparams plugin data are appended to `diagnostics` (may be null).
 void AccumulateEvent(const proto::Event& event, RunData* run, std::vector<Diagnostic>* diagnostics);
 
+// The same as decoding `record` (a serialized Event) and calling
+// AccumulateEvent, for the common case that needs no protobuf decoding: an
+// event holding only scalar values without metadata (every scalar event of a
+// tag after its first). Returns false, having changed nothing, for any other
+// record; the caller then decodes it in full.
+bool AccumulateScalarRecord(std::string_view record, RunData* run);
+
 // Where ExperimentView::experiment came from.
 enum class ExperimentSource {
   kConfig,    // an `_hparams_/experiment` summary
