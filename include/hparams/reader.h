@@ -14,9 +14,12 @@
 // directory; other I/O errors on the logdir itself come from the Env. An
 // unreadable event file or subdirectory is a Diagnostic, not an error.
 //
-// Speed: runs are read on LoadOptions::threads threads; events are decoded
-// once and reduced to what the view needs (first hparams data, last value of
-// each scalar tag).
+// Speed: the walk and the reading run on LoadOptions::threads threads (one
+// task per top-level directory); plain scalar records are read without
+// protobuf (AccumulateScalarRecord), the rest decoded into an arena; each run
+// keeps only what the view needs (first hparams data, last value of each
+// scalar tag). `hparams show` over 10,000 runs x 100 scalars: ~0.45 s on 2
+// cores with a warm page cache (tools/README.md).
 //
 // Thread safety: the functions are reentrant; the Env must be thread-safe.
 //
