@@ -26,6 +26,9 @@ class RecordReaderImpl final : public RecordReader {
 
   absl::StatusOr<std::string_view> read_record() override {
     if (!sticky_.ok()) return sticky_;
+    // The end of the file is not final: a writer may have appended since.
+    eof_ = false;
+    truncated_tail_ = false;
     for (;;) {
       Parse parse;
       absl::Status io = parse_at_cursor(&parse);

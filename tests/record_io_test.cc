@@ -198,6 +198,27 @@ TEST(RecordReader, GarbageBeforeValidRecordsIsSkipped) {
   EXPECT_EQ(got.reports[0].bytes_dropped, garbage.size());
 }
 
+TEST(RecordReader, PicksUpRecordsAppendedAfterTheEnd) {
+  const std::string path = write_records({"one"});
+  const std::string two = frame_record("two"), three = frame_record("three");
+  auto reader = RecordReader::Open(path);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(*(*reader)->read_record(), "one");
+  EXPECT_TRUE(absl::IsOutOfRange((*reader)->read_record().status()));
+  // A writer appends a record, then half of another.
+  write_bytes(path, read_bytes(path) + two + three.substr(0, 9));
+  EXPECT_EQ(*(*reader)->read_record(), "two");
+  EXPECT_TRUE(absl::IsOutOfRange((*reader)->read_record().status()));
+  EXPECT_TRUE((*reader)->truncated_tail());
+  // ... and finishes it.
+  write_bytes(path, read_bytes(path) + three.substr(9));
+  auto record = (*reader)->read_record();
+  ASSERT_TRUE(record.ok()) << record.status();
+  EXPECT_EQ(*record, "three");
+  EXPECT_FALSE((*reader)->truncated_tail());
+  EXPECT_EQ((*reader)->bytes_dropped(), 0u);
+}
+
 TEST(RecordReader, MissingFileIsNotFound) {
   auto reader = RecordReader::Open(join_path(make_temp_dir(), "absent"));
   EXPECT_TRUE(absl::IsNotFound(reader.status())) << reader.status();

@@ -70,11 +70,13 @@ class RecordReader {
 
   // The next record's data, valid until the next call. OutOfRange at the
   // end of the data (clean end or truncated tail); DataLoss on corruption
-  // only when resync_after_corruption is false; I/O errors from the Env.
+  // only when resync_after_corruption is false; I/O errors from the Env
+  // (sticky). After OutOfRange, calling again returns records appended to
+  // the file since, including a cut-short record that has been completed.
   virtual absl::StatusOr<std::string_view> read_record() = 0;
   // File offset of the record last returned by read_record().
   virtual uint64_t record_offset() const = 0;
-  // True once the reader has hit a final record cut short.
+  // True when the last read_record() ended at a final record cut short.
   virtual bool truncated_tail() const = 0;
   // Bytes skipped because of corruption so far.
   virtual uint64_t bytes_dropped() const = 0;
