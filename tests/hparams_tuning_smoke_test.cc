@@ -2,7 +2,9 @@
 // slice of Fashion-MNIST in both modes and reads the logdir back the way
 // TensorBoard's HParams dashboard would.
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -35,13 +37,17 @@ struct RunResult {
 // Runs hparams_tuning with `args` (already shell-safe), output to a file
 // (so not a terminal: plain progress lines).
 RunResult run_tuning(const std::string& args) {
-  const std::string out_path = ::testing::TempDir() + "hparams_tuning_smoke_output.txt";
+  // CTest runs each test case as its own process, in parallel: one file per process and call.
+  static int calls = 0;
+  const std::string out_path = ::testing::TempDir() + "hparams_tuning_smoke_output." +
+                               std::to_string(::getpid()) + "." + std::to_string(calls++) + ".txt";
   const std::string command =
       std::string("'") + HPARAMS_TUNING_PATH + "' " + args + " > '" + out_path + "' 2>&1";
   const int status = std::system(command.c_str());
   RunResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.output = test_util::read_bytes(out_path);
+  std::remove(out_path.c_str());
   return result;
 }
 
