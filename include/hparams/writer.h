@@ -119,6 +119,8 @@ class SummaryWriter {
 
   // Makes this writer the calling thread's default (what hp::scalar() and
   // the other free functions write to) until the scope ends; scopes nest.
+  // The default is per thread: a thread you start has none until it makes
+  // its own scope. The writer must outlive the scope.
   [[nodiscard]] DefaultWriterScope as_default();
 
   const std::string& logdir() const;
