@@ -276,6 +276,26 @@ TEST(SummaryWriter, WriteEventWritesTheEventAsIs) {
   EXPECT_TRUE(MessageDifferencer::Equals(events[1], event));
 }
 
+TEST(SummaryWriter, EventLargerThanTheQueueBufferIsWrittenWhole) {
+  WriterOptions options;
+  options.queue_capacity = 0;  // treated as 1
+  auto writer = create(make_temp_dir(), options);
+  proto::Event big;
+  big.set_step(1);
+  auto* value = big.mutable_summary()->add_value();
+  value->set_tag("blob");
+  value->mutable_tensor()->add_string_val(std::string(size_t{40} << 20, 'b'));  // over the 32 MiB buffer cap
+  ASSERT_TRUE(writer->scalar("before", 1, 1).ok());
+  ASSERT_TRUE(writer->write_event(big).ok());
+  ASSERT_TRUE(writer->scalar("after", 2, 2).ok());
+  ASSERT_TRUE(writer->close().ok());
+  const auto events = read_events(writer->path());
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[1].summary().value(0).tag(), "before");
+  EXPECT_EQ(events[2].summary().value(0).tensor().string_val(0).size(), size_t{40} << 20);
+  EXPECT_EQ(events[3].summary().value(0).tag(), "after");
+}
+
 TEST(SummaryWriter, LogdirUnderARegularFileGivesAClearError) {
   const std::string file = join_path(make_temp_dir(), "not-a-dir");
   test_util::write_bytes(file, "x");
