@@ -31,7 +31,9 @@ using test_util::read_events;
 using testing_env::FaultInjectionEnv;
 using ::testing::HasSubstr;
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+// Sanitizer builds shrink the heavy tests. The build defines
+// HPARAMS_SANITIZER_BUILD (TSan builds hide __SANITIZE_THREAD__ for protobuf).
+#if defined(HPARAMS_SANITIZER_BUILD) || defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr bool kSanitized = true;
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
