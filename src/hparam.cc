@@ -22,9 +22,16 @@ absl::Status check_label(const char* what, const std::string& owner, const std::
 HParam::HParam(std::string name, std::optional<Domain> domain, std::string display_name,
                std::string description)
     : name_(std::move(name)),
-      domain_(std::move(domain)),
+      domain_(domain.has_value() ? std::make_shared<const std::optional<Domain>>(std::move(domain))
+                                 : nullptr),
       display_name_(std::move(display_name)),
       description_(std::move(description)) {}
+
+const std::optional<Domain>& HParam::domain() const {
+  // Also what a moved-from HParam reports.
+  static const std::optional<Domain>* const kNoDomain = new std::optional<Domain>();
+  return domain_ == nullptr ? *kNoDomain : *domain_;
+}
 
 absl::Status HParam::validate() const {
   if (name_.empty()) {
@@ -37,8 +44,8 @@ absl::Status HParam::validate() const {
   const std::string owner = absl::StrCat("hparam '", name_, "'");
   if (absl::Status s = check_label("display_name", owner, display_name_); !s.ok()) return s;
   if (absl::Status s = check_label("description", owner, description_); !s.ok()) return s;
-  if (domain_.has_value()) {
-    const absl::Status& s = domain_status(*domain_);
+  if (domain().has_value()) {
+    const absl::Status& s = domain_status(*domain());
     if (!s.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("hparam '", name_, "' has an invalid domain: ", s.message()));
@@ -52,12 +59,13 @@ absl::Status HParam::check_value(const Value& v) const {
     return absl::InvalidArgumentError(
         absl::StrCat("value ", v.repr(), " of hparam '", name_, "' is not valid UTF-8"));
   }
-  if (!domain_.has_value()) return absl::OkStatus();
-  if (!domain_status(*domain_).ok()) return validate();
-  if (domain_contains(*domain_, v)) return absl::OkStatus();
+  if (!domain().has_value()) return absl::OkStatus();
+  const Domain& domain = *this->domain();
+  if (!domain_status(domain).ok()) return validate();
+  if (domain_contains(domain, v)) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
       "value ", v.repr(), " (", v.type_name(), ") of hparam '", name_, "' is not in its domain ",
-      domain_repr(*domain_), "; use a value of the domain's kind and range"));
+      domain_repr(domain), "; use a value of the domain's kind and range"));
 }
 
 // --- Metric ----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 #include "hparams/hparam.h"
 
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -88,6 +89,22 @@ TEST(HParam, ValidatesNameLabelsAndDomain) {
   const HParam labelled("lr", IntInterval(1, 3), "Learning rate", "step size");
   EXPECT_EQ(labelled.display_name(), "Learning rate");
   EXPECT_EQ(labelled.description(), "step size");
+}
+
+// Trials copy their HParam keys once per value (a grid makes a million of
+// them), so a copy must share a large domain, not duplicate it.
+TEST(HParam, CopiesShareTheDomain) {
+  std::vector<Value> many;
+  for (int i = 0; i < 1000; ++i) many.emplace_back(i);
+  const HParam big("width", Discrete(many));
+  const HParam copy = big;  // NOLINT: the copy is the point
+  ASSERT_TRUE(copy.domain().has_value());
+  EXPECT_EQ(&*copy.domain(), &*big.domain());
+  const HParams trial = {{big, 7}};
+  EXPECT_EQ(&*trial.entries()[0].hparam()->domain(), &*big.domain());
+  EXPECT_EQ(std::get<Discrete>(*copy.domain()).values().size(), 1000u);
+  EXPECT_FALSE(HParam("free").domain().has_value());
+  EXPECT_FALSE(HParam(HParam("free")).domain().has_value());
 }
 
 TEST(Metric, SettersChainAndShareTheGettersNames) {

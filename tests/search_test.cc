@@ -56,6 +56,20 @@ TEST(GridSearch, RefusesAnOversizedGrid) {
   EXPECT_EQ(grid_search({ten, b, c}, 1000).value().size(), 1000u);
 }
 
+// 65,536 trials over two 256-value domains: every trial's keys share the
+// two domains instead of copying their 512 values (about 2 GB in all).
+TEST(GridSearch, LargeDomainsAreNotCopiedIntoEveryTrial) {
+  std::vector<Value> values;
+  for (int i = 0; i < 256; ++i) values.emplace_back(i);
+  const HParam a("a", Discrete(values)), b("b", Discrete(values));
+  absl::StatusOr<std::vector<HParams>> grid = grid_search({a, b});
+  ASSERT_TRUE(grid.ok()) << grid.status();
+  ASSERT_EQ(grid->size(), 65536u);
+  const HParams& last = grid->back();
+  EXPECT_EQ(*last.find("a"), Value(255));
+  EXPECT_EQ(&*last.entries()[1].hparam()->domain(), &*b.domain());
+}
+
 TEST(RandomSearch, DrawsInDomainAndReproducibly) {
   const std::vector<HParam> hparams = {testing::hp_num_units(), testing::hp_dropout(),
                                        testing::hp_optimizer(), HParam("layers", IntInterval(1, 4))};

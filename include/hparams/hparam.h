@@ -37,6 +37,7 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,7 +72,7 @@ class HParam {
                   std::string display_name = "", std::string description = "");
 
   const std::string& name() const { return name_; }
-  const std::optional<Domain>& domain() const { return domain_; }
+  const std::optional<Domain>& domain() const;
   const std::string& display_name() const { return display_name_; }
   const std::string& description() const { return description_; }
 
@@ -83,7 +84,10 @@ class HParam {
 
  private:
   std::string name_;
-  std::optional<Domain> domain_;
+  // Shared by copies (an HParam never changes): every trial entry keyed by
+  // this HParam holds a copy, and a grid makes up to a million entries, so
+  // copying a large Discrete with each would take gigabytes. Null: no domain.
+  std::shared_ptr<const std::optional<Domain>> domain_;
   std::string display_name_;
   std::string description_;
 };
