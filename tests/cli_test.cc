@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -205,6 +206,8 @@ TEST(Cli, UsageErrorsExitTwoAndSayWhatIsWrong) {
       {{"sample", logdir}, "-n N"},
       {{"sample", logdir, "-n", "many"}, "'many' is not a non-negative integer"},
       {{"sample", logdir, "-n", "2", "--seed", "-1"}, "--seed '-1'"},
+      {{"sample", logdir, "-n", "99999999999999999999"}, "is not a non-negative integer"},
+      {{"sample", logdir, "-n", "2", "--seed", "99999999999999999999"}, "--seed '99999999999999999999'"},
   };
   for (const Case& c : cases) {
     Result r = Cli(c.args);
@@ -651,6 +654,26 @@ TEST(Cli, SampleIsReproducibleAndStaysInTheDomain) {
     EXPECT_THAT(f.at("optimizer").string_value(), ::testing::AnyOf("adam", "sgd"));
   }
   EXPECT_EQ(Cli({"sample", kGolden + "/logdir", "-n", "0"}).out, "");
+}
+
+// N is the user's and may exceed memory: trials are printed as they are
+// drawn, so a reader that stops after a few ends the command at once, and
+// the first trials are those of a shorter run with the same seed.
+TEST(Cli, SampleStreamsTrialsInsteadOfCollectingThem) {
+  std::string command = Quote(kCli) + " sample " + Quote(kGolden + "/logdir") + " -n 1000000000000 --seed 7";
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  // Without a sanitizer's shadow memory, a cap turns collecting into a quick failure.
+  command = "ulimit -v 2000000; " + command;
+#endif
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string first;
+  char line[4096];
+  for (int i = 0; i < 3 && std::fgets(line, sizeof line, pipe) != nullptr; ++i) first += line;
+  ::pclose(pipe);  // the tool dies of SIGPIPE on its next line
+  Result three = Cli({"sample", kGolden + "/logdir", "-n", "3", "--seed", "7"});
+  ASSERT_EQ(three.exit_code, 0) << three.err;
+  EXPECT_EQ(first, three.out);
 }
 
 #endif  // HPARAMS_CLI_PATH

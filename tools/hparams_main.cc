@@ -1,5 +1,6 @@
 // `hparams`: read, check and write TensorBoard HParams logdirs from a shell.
 // Exit codes: 0 ok, 1 `check` found problems, 2 usage or I/O error.
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -410,20 +411,32 @@ int RunSample(const std::vector<std::string>& argv) {
   if (!args->has("num")) return UsageError("sample", "-n N (the number of trials) is required");
   char* end = nullptr;
   std::string n_text = args->get("num");
+  errno = 0;
   long long n = std::strtoll(n_text.c_str(), &end, 10);
-  if (n_text.empty() || *end != '\0' || n < 0) {
+  if (n_text.empty() || *end != '\0' || n < 0 || errno == ERANGE) {
     return UsageError("sample", "-n '" + n_text + "' is not a non-negative integer");
   }
   std::string seed_text = args->get("seed", "0");
+  errno = 0;
   unsigned long long seed = std::strtoull(seed_text.c_str(), &end, 10);
-  if (seed_text.empty() || *end != '\0' || seed_text[0] == '-') {
+  if (seed_text.empty() || *end != '\0' || seed_text[0] == '-' || errno == ERANGE) {
     return UsageError("sample", "--seed '" + seed_text + "' is not a non-negative integer");
   }
   auto hparams = ConfigHParams(args->positional[0]);
   if (!hparams.ok()) return Failure("sample", hparams.status());
-  auto trials = random_search(*hparams, static_cast<size_t>(n), seed);
-  if (!trials.ok()) return Failure("sample", trials.status());
-  for (const HParams& trial : *trials) PrintTrial(trial);
+  // Checks the domains even for -n 0.
+  absl::Status searchable = random_search(*hparams, 0, seed).status();
+  if (!searchable.ok()) return Failure("sample", searchable);
+  // Streamed rather than collected with random_search(): N may exceed memory,
+  // and a reader that stops early (| head) ends the command. The draws are
+  // random_search's: one std::mt19937_64(seed) through sample_trial().
+  std::mt19937_64 rng(seed);
+  for (long long i = 0; i < n; ++i) {
+    auto trial = sample_trial(*hparams, rng);
+    if (!trial.ok()) return Failure("sample", trial.status());
+    PrintTrial(*trial);
+    if (!std::cout) return Failure("sample", absl::UnavailableError("cannot write to stdout"));
+  }
   return kOk;
 }
 
