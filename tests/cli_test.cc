@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -588,6 +589,63 @@ TEST(Cli, ValueTypesFollowPythonLiteralsUnlessForced) {
   EXPECT_EQ(h.at("forced").string_value(), "16");
   EXPECT_EQ(h.at("ff").number_value(), 16);
   EXPECT_EQ(h.at("neg").number_value(), -3);
+}
+
+// Python's int literals group digits with single underscores between
+// digits; anything else with underscores is a string, not an error.
+TEST(Cli, UnderscoresMakeAnIntOnlyBetweenDigits) {
+  Scratch dir;
+  Result r = Cli({"log", dir.path(), "--hparam", "grouped=1_000", "--hparam", "bare=_", "--hparam", "lead=_1",
+                  "--hparam", "trail=1_", "--hparam", "double=1__0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto runs = ReadLogdir(dir.path());
+  ASSERT_TRUE(runs.ok());
+  ASSERT_TRUE((*runs)[0].session_start.has_value());
+  const auto& h = (*runs)[0].session_start->hparams();
+  EXPECT_EQ(h.at("grouped").number_value(), 1000);
+  EXPECT_EQ(h.at("bare").string_value(), "_");
+  EXPECT_EQ(h.at("lead").string_value(), "_1");
+  EXPECT_EQ(h.at("trail").string_value(), "1_");
+  EXPECT_EQ(h.at("double").string_value(), "1__0");
+}
+
+// A spec is unescaped once: "\\," is a backslash then a separator, "\," a
+// comma in a value, "\;" and "\=" are characters of a name, tag or label;
+// other backslashes are literal.
+TEST(Cli, SpecEscapesAreUndoneExactlyOnce) {
+  Scratch dir;
+  Result r = Cli({"config", dir.path(), "--hparam", "dir=str:C:\\\\,D:\\data", "--hparam", "sep=str:\\,,-",
+                  "--hparam", "a\\=b=int:1,2;display_name=x\\;y", "--metric", "acc\\;1;group=g\\=h", "--time",
+                  "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto view = LoadExperiment(dir.path());
+  ASSERT_TRUE(view.ok()) << view.status();
+  std::map<std::string, hpb::HParamInfo> infos;
+  for (const hpb::HParamInfo& info : view->experiment.hparam_infos()) infos[info.name()] = info;
+  ASSERT_EQ(infos.size(), 3u);
+  auto strings = [&](const std::string& name) {
+    std::vector<std::string> out;
+    for (const auto& v : infos[name].domain_discrete().values()) out.push_back(v.string_value());
+    return out;
+  };
+  EXPECT_EQ(strings("dir"), (std::vector<std::string>{"C:\\", "D:\\data"}));
+  EXPECT_EQ(strings("sep"), (std::vector<std::string>{",", "-"}));
+  ASSERT_EQ(infos.count("a=b"), 1u);
+  EXPECT_EQ(infos["a=b"].display_name(), "x;y");
+  ASSERT_EQ(view->experiment.metric_infos_size(), 1);
+  EXPECT_EQ(view->experiment.metric_infos(0).name().tag(), "acc;1");
+  EXPECT_EQ(view->experiment.metric_infos(0).name().group(), "g=h");
+
+  const std::string run_dir = dir.path() + "/run";
+  r = Cli({"log", run_dir, "--hparam", "a\\=b=1", "--hparam", "v=x\\,y=z"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto runs = ReadLogdir(run_dir);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_TRUE((*runs)[0].session_start.has_value());
+  const auto& h = (*runs)[0].session_start->hparams();
+  ASSERT_EQ(h.count("a=b"), 1u);
+  EXPECT_EQ(h.at("a=b").number_value(), 1);
+  EXPECT_EQ(h.at("v").string_value(), "x\\,y=z");  // a value is verbatim
 }
 
 TEST(Cli, GridPrintsTheGoldenTrialsInOrder) {

@@ -95,6 +95,8 @@ to a new event file in LOGDIR, created if needed.
       seed                    no domain
   --metric SPEC  repeatable; TAG[;group=G][;display_name=..][;description=..]
                  [;dataset_type=training|validation]
+  In a SPEC, '\,' '\;' '\=' and '\\' stand for the character itself; any
+  other backslash is literal.
   --time SECS    time_created_secs and event wall time (default: now)
 
 Example:
@@ -110,7 +112,8 @@ would: its hparams (session start), then its scalars, then its status.
 
   --hparam NAME=VALUE  repeatable; VALUE is typed like a Python literal:
                        16 -> int, 0.1 -> float, true/false -> bool, else str;
-                       int:16, float:16, str:16, bool:true force a type
+                       int:16, float:16, str:16, bool:true force a type;
+                       '\=' puts '=' in NAME; VALUE is taken verbatim
   --trial-id ID        the session group name (default: hash of the hparams)
   --scalar TAG=VALUE@STEP  repeatable, e.g. accuracy=0.83@1 (step default 0)
   --status S           success, failure, running or unknown: writes a

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -15,12 +16,23 @@
 namespace hp::cli {
 namespace {
 
-// Splits on `sep`, honouring "\<sep>" and "\\" escapes.
-std::vector<std::string> SplitEscaped(const std::string& text, char sep) {
+// The characters a backslash escapes in a spec. Any other backslash is
+// literal, so Windows paths need no doubling.
+constexpr std::string_view kEscapable = "\\,;=";
+
+bool IsEscape(const std::string& text, size_t i) {
+  return text[i] == '\\' && i + 1 < text.size() && kEscapable.find(text[i + 1]) != std::string_view::npos;
+}
+
+// Splits on every `sep` that is not escaped. Escapes stay in the parts, for
+// a later split or Unescape(): unescaping here and again later would turn
+// "\\," (a backslash, then a separator) into an escaped comma.
+std::vector<std::string> SplitSpec(const std::string& text, char sep) {
   std::vector<std::string> parts(1);
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == sep || text[i + 1] == '\\')) {
-      parts.back().push_back(text[++i]);
+    if (IsEscape(text, i)) {
+      parts.back().append(text, i, 2);
+      ++i;
     } else if (text[i] == sep) {
       parts.emplace_back();
     } else {
@@ -28,6 +40,27 @@ std::vector<std::string> SplitEscaped(const std::string& text, char sep) {
     }
   }
   return parts;
+}
+
+// The position of the first `c` that is not escaped, or npos.
+size_t FindUnescaped(const std::string& text, char c) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (IsEscape(text, i)) {
+      ++i;
+    } else if (text[i] == c) {
+      return i;
+    }
+  }
+  return std::string::npos;
+}
+
+std::string Unescape(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (IsEscape(text, i)) ++i;
+    out.push_back(text[i]);
+  }
+  return out;
 }
 
 absl::StatusOr<int64_t> ParseInt(const std::string& text, const std::string& context) {
@@ -55,11 +88,17 @@ absl::StatusOr<bool> ParseBool(const std::string& text, const std::string& conte
   return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not true or false", context, text));
 }
 
+// Python's integer literal: digits, optionally grouped by single
+// underscores between digits (1_000, not _1, 1_ or 1__0), after a sign.
 bool LooksLikeInt(const std::string& t) {
   size_t i = (t[0] == '-' || t[0] == '+') ? 1 : 0;
   if (i >= t.size()) return false;
-  for (; i < t.size(); ++i) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(t[i])) && t[i] != '_') return false;
+  for (size_t start = i; i < t.size(); ++i) {
+    if (absl::ascii_isdigit(static_cast<unsigned char>(t[i]))) continue;
+    if (t[i] != '_' || i == start || i + 1 == t.size() ||
+        !absl::ascii_isdigit(static_cast<unsigned char>(t[i + 1]))) {
+      return false;
+    }
   }
   return true;
 }
@@ -87,15 +126,15 @@ absl::Status ParseAttributes(const std::vector<std::string>& parts, const std::s
                              const std::vector<std::string>& allowed,
                              std::vector<std::pair<std::string, std::string>>* out) {
   for (size_t i = 1; i < parts.size(); ++i) {
-    size_t eq = parts[i].find('=');
-    std::string key = parts[i].substr(0, eq);
+    size_t eq = FindUnescaped(parts[i], '=');
+    std::string key = Unescape(parts[i].substr(0, eq));
     bool known = false;
     for (const auto& a : allowed) known |= a == key;
     if (eq == std::string::npos || !known) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "'%s': unknown attribute '%s'; use %s", spec, parts[i], absl::StrJoin(allowed, "=..., ") + "=..."));
     }
-    out->emplace_back(key, parts[i].substr(eq + 1));
+    out->emplace_back(key, Unescape(parts[i].substr(eq + 1)));
   }
   return absl::OkStatus();
 }
@@ -145,18 +184,18 @@ absl::StatusOr<Value> ParseValue(const std::string& text) {
 }
 
 absl::StatusOr<std::pair<std::string, Value>> ParseAssignment(const std::string& spec) {
-  size_t eq = spec.find('=');
+  size_t eq = FindUnescaped(spec, '=');
   if (eq == std::string::npos || eq == 0) {
     return absl::InvalidArgumentError(
         absl::StrFormat("--hparam '%s' is not NAME=VALUE (e.g. num_units=16 or optimizer=str:adam)", spec));
   }
-  auto value = ParseValue(spec.substr(eq + 1));
+  auto value = ParseValue(spec.substr(eq + 1));  // verbatim: nothing to split
   if (!value.ok()) return value.status();
-  return std::make_pair(spec.substr(0, eq), *std::move(value));
+  return std::make_pair(Unescape(spec.substr(0, eq)), *std::move(value));
 }
 
 absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec) {
-  std::vector<std::string> parts = SplitEscaped(spec, ';');
+  std::vector<std::string> parts = SplitSpec(spec, ';');
   std::vector<std::pair<std::string, std::string>> attributes;
   absl::Status status = ParseAttributes(parts, spec, {"display_name", "description"}, &attributes);
   if (!status.ok()) return status;
@@ -165,9 +204,9 @@ absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec) {
   for (const auto& [key, value] : attributes) (key == "display_name" ? display_name : description) = value;
 
   const std::string& head = parts[0];
-  size_t eq = head.find('=');
-  if (eq == std::string::npos) return HParam(head, std::nullopt, display_name, description);
-  std::string name = head.substr(0, eq);
+  size_t eq = FindUnescaped(head, '=');
+  if (eq == std::string::npos) return HParam(Unescape(head), std::nullopt, display_name, description);
+  std::string name = Unescape(head.substr(0, eq));
   std::string domain = head.substr(eq + 1);
   size_t colon = domain.find(':');
   std::string usage = absl::StrFormat(
@@ -206,7 +245,8 @@ absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec) {
                         spec));
   }
   std::vector<Value> list;
-  for (const std::string& item : SplitEscaped(values, ',')) {
+  for (const std::string& escaped : SplitSpec(values, ',')) {
+    const std::string item = Unescape(escaped);
     if (type == "str") {
       list.emplace_back(item);
     } else if (type == "int") {
@@ -231,7 +271,7 @@ absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec) {
 }
 
 absl::StatusOr<Metric> ParseMetricSpec(const std::string& spec) {
-  std::vector<std::string> parts = SplitEscaped(spec, ';');
+  std::vector<std::string> parts = SplitSpec(spec, ';');
   std::vector<std::pair<std::string, std::string>> attributes;
   absl::Status status =
       ParseAttributes(parts, spec, {"group", "display_name", "description", "dataset_type"}, &attributes);
@@ -240,7 +280,7 @@ absl::StatusOr<Metric> ParseMetricSpec(const std::string& spec) {
     return absl::InvalidArgumentError(
         absl::StrFormat("--metric '%s': the tag comes first, e.g. 'accuracy;display_name=Accuracy'", spec));
   }
-  Metric metric(parts[0]);
+  Metric metric(Unescape(parts[0]));
   for (const auto& [key, value] : attributes) {
     if (key == "group") metric.group(value);
     if (key == "display_name") metric.display_name(value);

@@ -5,7 +5,7 @@
 //   layers=int:1..10             IntInterval [1, 10]
 //   dropout=real:0.1..0.2        RealInterval [0.1, 0.2]
 //   lr=float:0.1,0.01            Discrete floats
-//   optimizer=str:adam,sgd       Discrete strings ("\," is a literal comma)
+//   optimizer=str:adam,sgd       Discrete strings
 //   amsgrad=bool:true,false      Discrete bools
 //   seed                         no domain
 //   dropout=real:0.1..0.2;display_name=Dropout;description=Rate of dropping
@@ -14,6 +14,11 @@
 // Value (log --hparam), typed like a Python literal unless a type is given:
 //   16 -> int, 0.1 / 1e-5 / nan / inf -> float, true / false -> bool,
 //   anything else -> str; int:16, float:16, str:16, bool:true force a type.
+// Escapes in config specs: "\,", "\;", "\=" and "\\" stand for the
+// character itself (a comma inside a str value, ';' or '=' in a name, tag or
+// label, a backslash just before a separator); any other backslash is
+// literal (C:\data). In log --hparam NAME=VALUE, "\=" puts '=' in NAME, and
+// VALUE is taken verbatim.
 // Scalar (log --scalar): tag=value@step, e.g. accuracy=0.83@1 (@step
 // defaults to 0).
 #ifndef HPARAMS_TOOLS_SPECS_H_
