@@ -35,37 +35,62 @@ uint64_t LoadLittleEndian64(const char* p) {
   return uint64_t{LoadLittleEndian32(p)} | uint64_t{LoadLittleEndian32(p + 4)} << 32;
 }
 
-// The single number a scalar summary value holds, the way TensorBoard's
-// tensor_util.make_ndarray(...).item() reads it; nullopt when it holds none.
+// What a scalar tensor holds, as TensorBoard's
+// tensor_util.make_ndarray(...).item() reads it: 4 (DT_FLOAT) or 8
+// (DT_DOUBLE) little-endian bytes of tensor_content, or else exactly one
+// float_val / double_val (only the first of each is passed in, with the
+// count). nullopt when it holds no single number. Shared by the protobuf
+// path (ScalarOf) and the fast wire path (AccumulateScalarRecord), which
+// must agree.
+struct TensorScalarParts {
+  int dtype = 0;
+  std::string_view content;
+  int float_count = 0;
+  float first_float = 0;
+  int double_count = 0;
+  double first_double = 0;
+};
+
+std::optional<double> TensorScalar(const TensorScalarParts& t) {
+  switch (t.dtype) {
+    case proto::DT_FLOAT:
+      if (t.content.size() == sizeof(float)) {
+        uint32_t bits = LoadLittleEndian32(t.content.data());
+        float f;
+        std::memcpy(&f, &bits, sizeof f);
+        return static_cast<double>(f);
+      }
+      if (t.content.empty() && t.float_count == 1) return static_cast<double>(t.first_float);
+      return std::nullopt;
+    case proto::DT_DOUBLE:
+      if (t.content.size() == sizeof(double)) {
+        uint64_t bits = LoadLittleEndian64(t.content.data());
+        double d;
+        std::memcpy(&d, &bits, sizeof d);
+        return d;
+      }
+      if (t.content.empty() && t.double_count == 1) return t.first_double;
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+// The single number a scalar summary value holds; nullopt when it holds none.
 std::optional<double> ScalarOf(const proto::Summary::Value& value) {
   if (value.value_case() == proto::Summary::Value::kSimpleValue) {
     return static_cast<double>(value.simple_value());
   }
   if (value.value_case() != proto::Summary::Value::kTensor) return std::nullopt;
   const proto::TensorProto& tensor = value.tensor();
-  const std::string& content = tensor.tensor_content();
-  switch (tensor.dtype()) {
-    case proto::DT_FLOAT:
-      if (content.size() == sizeof(float)) {
-        uint32_t bits = LoadLittleEndian32(content.data());
-        float f;
-        std::memcpy(&f, &bits, sizeof f);
-        return static_cast<double>(f);
-      }
-      if (content.empty() && tensor.float_val_size() == 1) return static_cast<double>(tensor.float_val(0));
-      return std::nullopt;
-    case proto::DT_DOUBLE:
-      if (content.size() == sizeof(double)) {
-        uint64_t bits = LoadLittleEndian64(content.data());
-        double d;
-        std::memcpy(&d, &bits, sizeof d);
-        return d;
-      }
-      if (content.empty() && tensor.double_val_size() == 1) return tensor.double_val(0);
-      return std::nullopt;
-    default:
-      return std::nullopt;
-  }
+  TensorScalarParts parts;
+  parts.dtype = tensor.dtype();
+  parts.content = tensor.tensor_content();
+  parts.float_count = tensor.float_val_size();
+  if (parts.float_count > 0) parts.first_float = tensor.float_val(0);
+  parts.double_count = tensor.double_val_size();
+  if (parts.double_count > 0) parts.first_double = tensor.double_val(0);
+  return TensorScalar(parts);
 }
 
 void Report(std::vector<Diagnostic>* diagnostics, DiagnosticKind kind, const std::string& run,
@@ -393,12 +418,7 @@ struct FastScalar {
   bool simple = false;  // simple_value set
   float simple_value = 0;
   bool tensor = false;  // tensor set
-  uint64_t dtype = 0;
-  std::string_view content;
-  int float_count = 0;
-  float first_float = 0;
-  int double_count = 0;
-  double first_double = 0;
+  TensorScalarParts parts;
 };
 
 bool ParseFastTensor(std::string_view data, FastScalar* out) {
@@ -410,13 +430,16 @@ bool ParseFastTensor(std::string_view data, FastScalar* out) {
     uint64_t wire = key & 7;
     std::string_view bytes;
     if (field == 1 && wire == 0) {
-      if (!r.varint(&out->dtype)) return false;
+      uint64_t dtype;
+      if (!r.varint(&dtype)) return false;
+      // Truncated to 32 bits, as protobuf's parser stores an enum.
+      out->parts.dtype = static_cast<int32_t>(static_cast<uint32_t>(dtype));
     } else if (field == 2 && wire == 2) {
       // Scalars have an empty shape; anything else goes to the full decoder,
       // which also validates it.
       if (!r.bytes(&bytes) || !bytes.empty()) return false;
     } else if (field == 4 && wire == 2) {
-      if (!r.bytes(&out->content)) return false;
+      if (!r.bytes(&out->parts.content)) return false;
     } else if (field == 5 && (wire == 2 || wire == 5)) {
       std::string_view packed;
       uint32_t one = 0;
@@ -428,7 +451,7 @@ bool ParseFastTensor(std::string_view data, FastScalar* out) {
       size_t n = wire == 2 ? packed.size() / 4 : 1;
       for (size_t i = 0; i < n; ++i) {
         uint32_t bits = wire == 2 ? LoadLittleEndian32(packed.data() + 4 * i) : one;
-        if (out->float_count++ == 0) std::memcpy(&out->first_float, &bits, 4);
+        if (out->parts.float_count++ == 0) std::memcpy(&out->parts.first_float, &bits, 4);
       }
     } else if (field == 6 && (wire == 2 || wire == 1)) {
       std::string_view packed;
@@ -441,7 +464,7 @@ bool ParseFastTensor(std::string_view data, FastScalar* out) {
       size_t n = wire == 2 ? packed.size() / 8 : 1;
       for (size_t i = 0; i < n; ++i) {
         uint64_t bits = wire == 2 ? LoadLittleEndian64(packed.data() + 8 * i) : one;
-        if (out->double_count++ == 0) std::memcpy(&out->first_double, &bits, 8);
+        if (out->parts.double_count++ == 0) std::memcpy(&out->parts.first_double, &bits, 8);
       }
     } else {
       return false;
@@ -525,24 +548,8 @@ bool AccumulateScalarRecord(std::string_view record, RunData* run) {
     std::optional<double> scalar;
     if (v.simple) {
       scalar = static_cast<double>(v.simple_value);
-    } else if (v.tensor && v.dtype == proto::DT_FLOAT) {
-      if (v.content.size() == sizeof(float)) {
-        uint32_t bits = LoadLittleEndian32(v.content.data());
-        float f;
-        std::memcpy(&f, &bits, sizeof f);
-        scalar = static_cast<double>(f);
-      } else if (v.content.empty() && v.float_count == 1) {
-        scalar = static_cast<double>(v.first_float);
-      }
-    } else if (v.tensor && v.dtype == proto::DT_DOUBLE) {
-      if (v.content.size() == sizeof(double)) {
-        uint64_t bits = LoadLittleEndian64(v.content.data());
-        double d;
-        std::memcpy(&d, &bits, sizeof d);
-        scalar = d;
-      } else if (v.content.empty() && v.double_count == 1) {
-        scalar = v.first_double;
-      }
+    } else if (v.tensor) {
+      scalar = TensorScalar(v.parts);
     }
     if (!scalar) continue;
     auto it = run->scalars.find(v.tag);

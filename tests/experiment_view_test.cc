@@ -502,6 +502,30 @@ TEST(ExperimentView, ScalarFastPathAgreesWithTheDecoder) {
   ExpectFastPathAgrees({utf8, WithoutMetadata(utf8)}, false);
 }
 
+// protobuf's parser keeps the low 32 bits of an enum varint, so a dtype
+// written as 2^32 + 1 decodes as DT_FLOAT; the fast path must read it alike.
+TEST(ExperimentView, ScalarFastPathReadsAWideDtypeVarintLikeTheDecoder) {
+  const auto length = [](const std::string& s) { return std::string(1, static_cast<char>(s.size())); };
+  const float three_quarters = 0.75f;
+  const std::string tensor = std::string("\x08\x81\x80\x80\x80\x10") +   // dtype = 2^32 + 1
+                             std::string("\x12\x00", 2) +                // shape []
+                             "\x2a\x04" + std::string(reinterpret_cast<const char*>(&three_quarters), 4);
+  const std::string value = std::string("\x0a\x03") + "acc" + "\x42" + length(tensor) + tensor;
+  const std::string summary = "\x0a" + length(value) + value;
+  const std::string record = "\x10\x07\x2a" + length(summary) + summary;  // step 7
+
+  proto::Event decoded;
+  ASSERT_TRUE(decoded.ParseFromString(record));
+  ASSERT_EQ(decoded.summary().value(0).tensor().dtype(), proto::DT_FLOAT);
+  RunData slow = MakeRun("r", {SummaryEvent(FloatValScalar("acc", 0.5f), 1, 10)});
+  RunData fast = slow;
+  AccumulateEvent(decoded, &slow, nullptr);
+  ASSERT_TRUE(AccumulateScalarRecord(record, &fast));
+  EXPECT_EQ(slow.scalars.at("acc").value, 0.75);
+  EXPECT_EQ(fast.scalars.at("acc").value, slow.scalars.at("acc").value);
+  EXPECT_EQ(fast.scalars.at("acc").step, 7);
+}
+
 TEST(ExperimentView, ScalarFastPathDeclinesMalformedRecordsAndChangesNothing) {
   std::string record = WithoutMetadata(SummaryEvent(FloatValScalar("acc", 0.75f), 7, 17)).SerializeAsString();
   RunData run = MakeRun("r", {SummaryEvent(FloatValScalar("acc", 0.5f), 1, 10)});
