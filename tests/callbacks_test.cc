@@ -24,6 +24,8 @@ namespace hp {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::PinnedClock;
+using testing::read_logdir;
 
 constexpr double kHParamsTime = 1600000000.0;  // golden file_version and hparams events
 constexpr double kScalarTime = 1600000001.0;   // golden metric events
@@ -34,19 +36,6 @@ std::string fresh_dir(const std::string& name) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir.string();
-}
-
-// Relative directory -> the events of the one event file directly in it.
-std::map<std::string, std::vector<proto::Event>> read_logdir(const std::string& root) {
-  std::map<std::string, std::vector<proto::Event>> out;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (!entry.is_regular_file()) continue;
-    if (entry.path().filename().string().find("tfevents") == std::string::npos) continue;
-    const std::string dir = fs::relative(entry.path().parent_path(), root).generic_string();
-    EXPECT_EQ(out.count(dir), 0u) << "two event files in " << dir;
-    out[dir] = test_util::read_events(entry.path().string());
-  }
-  return out;
 }
 
 // The only event file directly in `dir`.
@@ -96,15 +85,6 @@ proto::hparams::HParamsPluginData plugin_data(const proto::Event& event) {
   EXPECT_TRUE(data.ParseFromString(event.summary().value(0).metadata().plugin_data().content()));
   return data;
 }
-
-struct PinnedClock {
-  double now = kHParamsTime;
-  WriterOptions options() {
-    WriterOptions o;
-    o.clock = [this] { return now; };
-    return o;
-  }
-};
 
 double metric_value(int base_percent, int i) { return (base_percent + i) / 100.0; }
 

@@ -22,6 +22,8 @@ namespace hp {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::PinnedClock;
+using testing::read_logdir;
 
 constexpr double kHParamsTime = 1600000000.0;  // file_version and hparams events
 constexpr double kScalarTime = 1600000001.0;   // the step-1 metric events
@@ -29,29 +31,6 @@ constexpr double kScalarTime = 1600000001.0;   // the step-1 metric events
 // A new empty directory, removed when the test program exits.
 std::string fresh_dir(const std::string& name) {
   return test_util::make_temp_dir() + "/" + name;
-}
-
-// Relative directory -> the events of the one event file directly in it.
-std::map<std::string, std::vector<proto::Event>> read_logdir(const std::string& root) {
-  std::map<std::string, std::vector<proto::Event>> out;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (!entry.is_regular_file()) continue;
-    if (entry.path().filename().string().find("tfevents") == std::string::npos) continue;
-    const std::string dir = fs::relative(entry.path().parent_path(), root).generic_string();
-    EXPECT_EQ(out.count(dir), 0u) << "two event files in " << dir;
-    auto reader = EventFileReader::Open(entry.path().string());
-    EXPECT_TRUE(reader.ok()) << reader.status();
-    if (!reader.ok()) continue;
-    std::vector<proto::Event>& events = out[dir];
-    for (;;) {
-      proto::Event event;
-      absl::StatusOr<bool> more = (*reader)->next(&event);
-      EXPECT_TRUE(more.ok()) << entry.path() << ": " << more.status();
-      if (!more.ok() || !*more) break;
-      events.push_back(std::move(event));
-    }
-  }
-  return out;
 }
 
 void ExpectSameLogdir(const std::string& golden_root, const std::string& our_root) {
@@ -106,15 +85,6 @@ proto::Summary tensor_content_scalar(const std::string& tag, double value) {
   tensor->set_tensor_content(bytes);
   return summary;
 }
-
-struct PinnedClock {
-  double now = kHParamsTime;
-  WriterOptions options() {
-    WriterOptions o;
-    o.clock = [this] { return now; };
-    return o;
-  }
-};
 
 // The seed tutorial, ported line for line (golden README, "logdir/").
 TEST(GoldenLogdir, SeedExperimentReproducesTheGoldenLogdir) {

@@ -1,7 +1,7 @@
 // Shared by the HParams API tests: reading golden files (a small JSON
 // reader), turning a golden sidecar's Python inputs into hp::HParams, the
-// seed experiment's definitions, and proto comparison that treats NaN as
-// equal to NaN.
+// seed experiment's definitions, proto comparison that treats NaN as equal
+// to NaN, a hand-set writer clock and reading a whole written logdir.
 #ifndef HPARAMS_TESTS_HPARAMS_TEST_SUPPORT_H_
 #define HPARAMS_TESTS_HPARAMS_TEST_SUPPORT_H_
 
@@ -10,8 +10,10 @@
 #include <cstdint>
 #include <cstring>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -22,8 +24,11 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "hparams/domain.h"
+#include "hparams/event.pb.h"
 #include "hparams/hparam.h"
 #include "hparams/value.h"
+#include "hparams/writer.h"
+#include "io_test_util.h"
 
 namespace hp::testing {
 
@@ -298,6 +303,31 @@ inline bool proto_equal(const google::protobuf::Message& a, const google::protob
   differencer.set_field_comparator(&comparator);
   differencer.ReportDifferencesToString(diff);
   return differencer.Compare(a, b);
+}
+
+// A writer clock the test sets by hand: every event is stamped with `now`,
+// which starts at the golden hparams events' wall time.
+struct PinnedClock {
+  double now = 1600000000.0;
+  WriterOptions options() {
+    WriterOptions o;
+    o.clock = [this] { return now; };
+    return o;
+  }
+};
+
+// Relative directory -> the events of the one event file directly in it.
+inline std::map<std::string, std::vector<proto::Event>> read_logdir(const std::string& root) {
+  namespace fs = std::filesystem;
+  std::map<std::string, std::vector<proto::Event>> out;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file()) continue;
+    if (entry.path().filename().string().find("tfevents") == std::string::npos) continue;
+    const std::string dir = fs::relative(entry.path().parent_path(), root).generic_string();
+    EXPECT_EQ(out.count(dir), 0u) << "two event files in " << dir;
+    out[dir] = test_util::read_events(entry.path().string());
+  }
+  return out;
 }
 
 }  // namespace hp::testing
