@@ -664,6 +664,19 @@ TEST(Cli, GridPrintsTheGoldenTrialsInOrder) {
   }
 }
 
+// A config keeps no int/float distinction, but Python's Discrete has one
+// dtype: integral numbers next to a non-integral one are floats, and must
+// print as 1.0 so that `log` hashes them into the group Python would.
+TEST(Cli, GridPrintsIntegralValuesOfAFloatDomainAsFloats) {
+  Scratch dir;
+  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "lr=float:0.5,1,2", "--hparam", "n=int:1,2"}).exit_code, 0);
+  Result r = Cli({"grid", dir.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "{\"lr\": 0.5, \"n\": 1}\n{\"lr\": 0.5, \"n\": 2}\n{\"lr\": 1.0, \"n\": 1}\n"
+            "{\"lr\": 1.0, \"n\": 2}\n{\"lr\": 2.0, \"n\": 1}\n{\"lr\": 2.0, \"n\": 2}\n");
+}
+
 TEST(Cli, GridLinesFedToLogReproduceTheGoldenGroupNames) {
   // The job-array use: each grid line's values, passed to `log`, must give
   // the same session group as the Python API did for the golden trials.

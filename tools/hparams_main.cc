@@ -126,7 +126,8 @@ constexpr char kGridHelp[] = R"(usage: hparams grid LOGDIR
 Prints every trial of the grid over the experiment config in LOGDIR, one JSON
 object per line (first hparam slowest), for job arrays:
   {"num_units": 16, "dropout": 0.1, "optimizer": "adam"}
-Discrete values are used as they are (integral numbers print as ints);
+Discrete values are used as they are (a domain of integral numbers prints
+as ints, any other as floats, as Python's one-dtype Discrete has them);
 intervals contribute their min and max. Pass a line's values to 'hparams log'.
 )";
 
@@ -342,13 +343,22 @@ absl::StatusOr<std::vector<HParam>> ConfigHParams(const std::string& logdir) {
   for (const proto::hparams::HParamInfo& info : experiment.hparam_infos()) {
     std::optional<Domain> domain;
     if (info.has_domain_discrete()) {
+      // Python writes ints as doubles, so a domain of integral numbers comes
+      // back as ints. Python's Discrete has one dtype, so one non-integral
+      // number makes every number a float: Discrete([0.5, 1.0]) gives 1.0,
+      // which hashes into another session group than 1.
+      bool all_integral = true;
+      for (const google::protobuf::Value& v : info.domain_discrete().values()) {
+        if (v.kind_case() != google::protobuf::Value::kNumberValue) continue;
+        const double d = v.number_value();
+        all_integral &= d == std::floor(d) && std::fabs(d) < 9007199254740992.0;
+      }
       std::vector<Value> values;
       for (const google::protobuf::Value& v : info.domain_discrete().values()) {
         switch (v.kind_case()) {
           case google::protobuf::Value::kNumberValue: {
-            double d = v.number_value();
-            // Python writes ints as doubles; integral values come back as ints.
-            if (d == std::floor(d) && std::fabs(d) < 9007199254740992.0) {
+            const double d = v.number_value();
+            if (all_integral) {
               values.emplace_back(static_cast<int64_t>(d));
             } else {
               values.emplace_back(d);
