@@ -80,6 +80,36 @@ absl::Status CheckLogdir(Env* env, const std::string& logdir) {
   return absl::OkStatus();
 }
 
+// How both readers below open an event file of `run`: resynchronise after
+// corruption, a small buffer (10,000 opens must stay cheap; a large buffer
+// costs a zero-fill and a heap consolidation per file), and every skipped
+// span reported to `diagnostics` (may be null).
+RecordReaderOptions EventFileReaderOptions(const LoadOptions& options, const std::string& run,
+                                           std::vector<Diagnostic>* diagnostics) {
+  RecordReaderOptions reader_options;
+  reader_options.env = EnvOf(options);
+  reader_options.max_record_bytes = options.max_record_bytes;
+  reader_options.resync_after_corruption = true;
+  reader_options.buffer_bytes = size_t{16} << 10;
+  reader_options.on_corruption = [run, diagnostics](const CorruptionReport& report) {
+    if (diagnostics == nullptr) return;
+    diagnostics->push_back(Diagnostic{
+        DiagnosticKind::kCorruptRecord, run, report.path, report.offset,
+        absl::StrFormat("%s: %d corrupt bytes skipped at offset %d (%s); the records around them were read.",
+                        report.path, report.bytes_dropped, report.offset, report.reason.ToString())});
+  };
+  return reader_options;
+}
+
+void ReportTruncatedTail(const std::string& path, const std::string& run, std::vector<Diagnostic>* diagnostics) {
+  if (diagnostics == nullptr) return;
+  diagnostics->push_back(Diagnostic{
+      DiagnosticKind::kTruncatedFile, run, path, 0,
+      absl::StrFormat("%s ends inside a record (a writer was killed, or it is still being written); "
+                      "the events before it were read.",
+                      path)});
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<RunFiles>> ListRuns(const std::string& logdir, const LoadOptions& options,
@@ -95,20 +125,7 @@ absl::StatusOr<std::vector<RunFiles>> ListRuns(const std::string& logdir, const 
 absl::Status ReadEventFile(const std::string& path, const std::string& run, const LoadOptions& options,
                            const std::function<void(const proto::Event&)>& on_event,
                            std::vector<Diagnostic>* diagnostics) {
-  RecordReaderOptions reader_options;
-  reader_options.env = EnvOf(options);
-  reader_options.max_record_bytes = options.max_record_bytes;
-  reader_options.resync_after_corruption = true;
-  // Event files of one run are small: a modest buffer keeps 10,000 opens
-  // cheap (a large one costs a zero-fill and a heap consolidation per file).
-  reader_options.buffer_bytes = size_t{16} << 10;
-  reader_options.on_corruption = [&](const CorruptionReport& report) {
-    if (diagnostics == nullptr) return;
-    diagnostics->push_back(Diagnostic{
-        DiagnosticKind::kCorruptRecord, run, report.path, report.offset,
-        absl::StrFormat("%s: %d corrupt bytes skipped at offset %d (%s); the records around them were read.",
-                        report.path, report.bytes_dropped, report.offset, report.reason.ToString())});
-  };
+  const RecordReaderOptions reader_options = EventFileReaderOptions(options, run, diagnostics);
   HP_ASSIGN_OR_RETURN(std::unique_ptr<EventFileReader> reader, EventFileReader::Open(path, reader_options));
   // Events are decoded into an arena that starts on the stack and is reset
   // every kEventsPerArena events: decoding a run then costs almost no heap
@@ -131,13 +148,7 @@ absl::Status ReadEventFile(const std::string& path, const std::string& run, cons
     if (!more) break;
     on_event(*event);
   }
-  if (reader->records().truncated_tail() && diagnostics != nullptr) {
-    diagnostics->push_back(Diagnostic{
-        DiagnosticKind::kTruncatedFile, run, path, 0,
-        absl::StrFormat("%s ends inside a record (a writer was killed, or it is still being written); "
-                        "the events before it were read.",
-                        path)});
-  }
+  if (reader->records().truncated_tail()) ReportTruncatedTail(path, run, diagnostics);
   return absl::OkStatus();
 }
 
@@ -147,17 +158,7 @@ namespace {
 // for plain scalar records (most of a large logdir) that skips protobuf.
 absl::Status ReadRunFile(const std::string& path, RunData* run, const LoadOptions& options,
                          std::vector<Diagnostic>* diagnostics) {
-  RecordReaderOptions reader_options;
-  reader_options.env = EnvOf(options);
-  reader_options.max_record_bytes = options.max_record_bytes;
-  reader_options.resync_after_corruption = true;
-  reader_options.buffer_bytes = size_t{16} << 10;
-  reader_options.on_corruption = [&](const CorruptionReport& report) {
-    diagnostics->push_back(Diagnostic{
-        DiagnosticKind::kCorruptRecord, run->name, report.path, report.offset,
-        absl::StrFormat("%s: %d corrupt bytes skipped at offset %d (%s); the records around them were read.",
-                        report.path, report.bytes_dropped, report.offset, report.reason.ToString())});
-  };
+  const RecordReaderOptions reader_options = EventFileReaderOptions(options, run->name, diagnostics);
   HP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader, RecordReader::Open(path, reader_options));
   alignas(16) char initial_block[16 << 10];
   google::protobuf::ArenaOptions arena_options;
@@ -182,13 +183,7 @@ absl::Status ReadRunFile(const std::string& path, RunData* run, const LoadOption
     }
     AccumulateEvent(*event, run, diagnostics);
   }
-  if (reader->truncated_tail()) {
-    diagnostics->push_back(Diagnostic{
-        DiagnosticKind::kTruncatedFile, run->name, path, 0,
-        absl::StrFormat("%s ends inside a record (a writer was killed, or it is still being written); "
-                        "the events before it were read.",
-                        path)});
-  }
+  if (reader->truncated_tail()) ReportTruncatedTail(path, run->name, diagnostics);
   return absl::OkStatus();
 }
 
