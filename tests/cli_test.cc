@@ -677,6 +677,25 @@ TEST(Cli, GridPrintsIntegralValuesOfAFloatDomainAsFloats) {
             "{\"lr\": 1.0, \"n\": 2}\n{\"lr\": 2.0, \"n\": 1}\n{\"lr\": 2.0, \"n\": 2}\n");
 }
 
+// Grid lines are JSON whatever the strings hold: quotes, backslashes,
+// control characters and UTF-8.
+TEST(Cli, GridLinesAreJsonForAnyString) {
+  Scratch dir;
+  const std::vector<std::string> values = {"a\"b", "c\\d", "tab\there", "line\nbreak", "\x01", "\xce\xb2"};
+  std::string spec = "s=str:";
+  for (size_t i = 0; i < values.size(); ++i) spec += (i ? "," : "") + values[i];
+  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", spec}).exit_code, 0);
+  Result r = Cli({"grid", dir.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> printed;
+  for (const std::string& line : Lines(r.out)) {
+    printed.push_back(ParseJson<google::protobuf::Struct>(line).fields().at("s").string_value());
+  }
+  std::vector<std::string> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(printed, sorted);
+}
+
 TEST(Cli, GridLinesFedToLogReproduceTheGoldenGroupNames) {
   // The job-array use: each grid line's values, passed to `log`, must give
   // the same session group as the Python API did for the golden trials.

@@ -335,22 +335,30 @@ std::string ValueJson(const Value& value) {
       if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
       return value.repr();
     }
-    case Value::Kind::kString: {
-      std::string out = "\"";
-      for (unsigned char c : value.as_string()) {
-        if (c == '"' || c == '\\') {
-          out += '\\';
-          out += static_cast<char>(c);
-        } else if (c < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-      }
-      return out + "\"";
-    }
+    case Value::Kind::kString:
+      return JsonString(value.as_string());
   }
   return "null";
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += absl::StrFormat("\\u%04x", c);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out + "\"";
 }
 
 }  // namespace hp::cli

@@ -52,6 +52,10 @@ absl::StatusOr<ScalarSpec> ParseScalarSpec(const std::string& spec);
 // infinities as Python's json.dumps writes them).
 std::string ValueJson(const Value& value);
 
+// A string as one JSON literal: '"', '\\' and control characters escaped,
+// everything else (UTF-8 included) as is.
+std::string JsonString(const std::string& s);
+
 }  // namespace hp::cli
 
 #endif  // HPARAMS_TOOLS_SPECS_H_

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "specs.h"
 
 namespace hp::cli {
 namespace {
@@ -24,26 +25,6 @@ std::string ShortestDouble(double value) {
 std::string JsonNumber(double value) {
   if (std::isnan(value) || std::isinf(value)) return "null";  // JSON has no NaN
   return ShortestDouble(value);
-}
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
 }
 
 std::string StatusName(hpb::Status status) {
