@@ -421,6 +421,40 @@ struct FastScalar {
   TensorScalarParts parts;
 };
 
+// One occurrence of a repeated float (Bits = uint32_t) or double (uint64_t)
+// field, packed (wire type 2) or a single element: adds its elements to
+// *count and keeps the first element of the field in *first, as the
+// decoder's float_val / double_val would.
+template <typename Bits, typename Number>
+bool ReadRepeatedFixed(WireReader& r, uint64_t wire, int* count, Number* first) {
+  static_assert(sizeof(Bits) == sizeof(Number), "bit pattern and number differ in size");
+  Bits bits = 0;
+  size_t n = 1;
+  if (wire == 2) {
+    std::string_view packed;
+    if (!r.bytes(&packed) || packed.size() % sizeof(Bits) != 0) return false;
+    n = packed.size() / sizeof(Bits);
+    if (n > 0) {
+      if constexpr (sizeof(Bits) == 4) {
+        bits = LoadLittleEndian32(packed.data());
+      } else {
+        bits = LoadLittleEndian64(packed.data());
+      }
+    }
+  } else {
+    bool read;
+    if constexpr (sizeof(Bits) == 4) {
+      read = r.fixed32(&bits);
+    } else {
+      read = r.fixed64(&bits);
+    }
+    if (!read) return false;
+  }
+  if (n > 0 && *count == 0) std::memcpy(first, &bits, sizeof bits);
+  *count += static_cast<int>(n);
+  return true;
+}
+
 bool ParseFastTensor(std::string_view data, FastScalar* out) {
   WireReader r(data);
   while (!r.done()) {
@@ -441,31 +475,9 @@ bool ParseFastTensor(std::string_view data, FastScalar* out) {
     } else if (field == 4 && wire == 2) {
       if (!r.bytes(&out->parts.content)) return false;
     } else if (field == 5 && (wire == 2 || wire == 5)) {
-      std::string_view packed;
-      uint32_t one = 0;
-      if (wire == 2) {
-        if (!r.bytes(&packed) || packed.size() % 4 != 0) return false;
-      } else {
-        if (!r.fixed32(&one)) return false;
-      }
-      size_t n = wire == 2 ? packed.size() / 4 : 1;
-      for (size_t i = 0; i < n; ++i) {
-        uint32_t bits = wire == 2 ? LoadLittleEndian32(packed.data() + 4 * i) : one;
-        if (out->parts.float_count++ == 0) std::memcpy(&out->parts.first_float, &bits, 4);
-      }
+      if (!ReadRepeatedFixed<uint32_t>(r, wire, &out->parts.float_count, &out->parts.first_float)) return false;
     } else if (field == 6 && (wire == 2 || wire == 1)) {
-      std::string_view packed;
-      uint64_t one = 0;
-      if (wire == 2) {
-        if (!r.bytes(&packed) || packed.size() % 8 != 0) return false;
-      } else {
-        if (!r.fixed64(&one)) return false;
-      }
-      size_t n = wire == 2 ? packed.size() / 8 : 1;
-      for (size_t i = 0; i < n; ++i) {
-        uint64_t bits = wire == 2 ? LoadLittleEndian64(packed.data() + 8 * i) : one;
-        if (out->parts.double_count++ == 0) std::memcpy(&out->parts.first_double, &bits, 8);
-      }
+      if (!ReadRepeatedFixed<uint64_t>(r, wire, &out->parts.double_count, &out->parts.first_double)) return false;
     } else {
       return false;
     }

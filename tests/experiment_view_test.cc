@@ -526,6 +526,35 @@ TEST(ExperimentView, ScalarFastPathReadsAWideDtypeVarintLikeTheDecoder) {
   EXPECT_EQ(fast.scalars.at("acc").step, 7);
 }
 
+// float_val / double_val written unpacked (one element per tag, as proto2
+// writers do) are read the same on both paths.
+TEST(ExperimentView, ScalarFastPathReadsUnpackedValuesLikeTheDecoder) {
+  const auto length = [](const std::string& s) { return std::string(1, static_cast<char>(s.size())); };
+  const auto record_of = [&](const std::string& tensor) {
+    const std::string value = std::string("\x0a\x03") + "acc" + "\x42" + length(tensor) + tensor;
+    const std::string summary = "\x0a" + length(value) + value;
+    return "\x10\x07\x2a" + length(summary) + summary;  // step 7
+  };
+  const float f = 0.75f;
+  const double d = 0.125;
+  const std::string one_float = "\x2d" + std::string(reinterpret_cast<const char*>(&f), 4);
+  const std::string one_double = "\x31" + std::string(reinterpret_cast<const char*>(&d), 8);
+  for (const std::string& tensor : {"\x08\x01" + one_float,                // DT_FLOAT, one float
+                                    "\x08\x01" + one_float + one_float,    // two floats: no scalar
+                                    "\x08\x02" + one_double,               // DT_DOUBLE, one double
+                                    "\x08\x02" + one_double + one_double}) {
+    const std::string record = record_of(tensor);
+    proto::Event decoded;
+    ASSERT_TRUE(decoded.ParseFromString(record));
+    RunData slow = MakeRun("r", {SummaryEvent(FloatValScalar("acc", 0.5f), 1, 10)});
+    RunData fast = slow;
+    AccumulateEvent(decoded, &slow, nullptr);
+    ASSERT_TRUE(AccumulateScalarRecord(record, &fast));
+    EXPECT_EQ(fast.scalars.at("acc").value, slow.scalars.at("acc").value);
+    EXPECT_EQ(fast.scalars.at("acc").step, slow.scalars.at("acc").step);
+  }
+}
+
 TEST(ExperimentView, ScalarFastPathDeclinesMalformedRecordsAndChangesNothing) {
   std::string record = WithoutMetadata(SummaryEvent(FloatValScalar("acc", 0.75f), 7, 17)).SerializeAsString();
   RunData run = MakeRun("r", {SummaryEvent(FloatValScalar("acc", 0.5f), 1, 10)});
