@@ -41,22 +41,46 @@ run_demo() {
   ./build/release/examples/hparams_tuning/hparams_tuning "$@"
 }
 
+TOTAL_PASSED=0
+TOTAL_FAILED=0
+# ctest --preset NAME, adding its counts to the totals printed at the end.
+run_ctest() {
+  local log
+  log=$(mktemp)
+  local rc=0
+  ctest --preset "$1" -j "$JOBS" 2>&1 | tee "$log" || rc=$?
+  local line total failed
+  line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)
+  rm -f "$log"
+  if [ -n "$line" ]; then
+    failed=$(sed -E 's/.* ([0-9]+) tests? failed.*/\1/' <<<"$line")
+    total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+    TOTAL_PASSED=$((TOTAL_PASSED + total - failed))
+    TOTAL_FAILED=$((TOTAL_FAILED + failed))
+  fi
+  if [ "$rc" -ne 0 ]; then
+    echo "tests: $TOTAL_PASSED passed, $TOTAL_FAILED failed"
+    return "$rc"
+  fi
+}
+
 run_tests() {
   local start=$SECONDS
   echo "== release build: all tests"
   build_release
-  ctest --preset release -j "$JOBS"
+  run_ctest release
 
   echo "== ASan+UBSan build: unit and golden tests"
   cmake --preset asan >/dev/null
   cmake --build --preset asan -j "$JOBS"
-  ctest --preset asan -j "$JOBS"
+  run_ctest asan
 
   echo "== TSan build: concurrency tests"
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan -j "$JOBS"
-  ctest --preset tsan -j "$JOBS"
+  run_ctest tsan
   echo "== all test stages passed in $((SECONDS - start)) s"
+  echo "tests: $TOTAL_PASSED passed, $TOTAL_FAILED failed"
 }
 
 main() {
