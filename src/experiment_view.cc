@@ -119,6 +119,12 @@ void AccumulateHParams(const std::string& tag, const std::string& content, RunDa
              absl::StrFormat("run '%s' holds more than one session start; TensorBoard uses the first. "
                              "Write each trial to its own run directory.",
                              run->name));
+    } else if (tag == kExperimentTag && *count == 2) {
+      Report(diagnostics, DiagnosticKind::kMultipleConfigs, run->name,
+             absl::StrFormat("run '%s' holds more than one experiment config; TensorBoard uses the first "
+                             "written, so a config written again (e.g. corrected) never shows. Remove the "
+                             "old event file, or write the experiment to a fresh logdir.",
+                             run->name));
     } else if (tag == kSessionEndTag && *count == 2) {
       Report(diagnostics, DiagnosticKind::kDuplicateSessionEnd, run->name,
              absl::StrFormat("run '%s' holds more than one session end; TensorBoard uses the first, "

@@ -696,6 +696,15 @@ TEST(Cli, GridLinesAreJsonForAnyString) {
   EXPECT_EQ(printed, sorted);
 }
 
+TEST(Cli, CheckReportsAConfigWrittenTwiceInOneRun) {
+  Scratch dir;
+  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "n=int:1,2", "--metric", "acc", "--time", "1"}).exit_code, 0);
+  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "n=int:1,2,3", "--metric", "acc", "--time", "2"}).exit_code, 0);
+  Result r = Cli({"check", dir.path()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("multiple_configs: run '.' holds more than one experiment config"));
+}
+
 TEST(Cli, GridLinesFedToLogReproduceTheGoldenGroupNames) {
   // The job-array use: each grid line's values, passed to `log`, must give
   // the same session group as the Python API did for the golden trials.

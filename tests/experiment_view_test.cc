@@ -387,6 +387,22 @@ TEST(ExperimentView, ConfigsInSeveralRunsUseTheRootAndAreReported) {
   EXPECT_EQ(view.diagnostics[0].kind, DiagnosticKind::kMultipleConfigs);
 }
 
+// Running a config script again appends a second config to the same run;
+// TensorBoard keeps the first, so the correction silently never shows.
+TEST(ExperimentView, SecondConfigInOneRunIsIgnoredAndReported) {
+  std::vector<Diagnostic> diagnostics;
+  RunData run = MakeRun(".",
+                        {SummaryEvent(GoldenSummary("hparams_config"), 0, 1),
+                         SummaryEvent(GoldenSummary("hparams_config_validation"), 0, 2)},
+                        &diagnostics);
+  EXPECT_EQ(run.experiment_count, 2);
+  ASSERT_TRUE(run.experiment.has_value());
+  EXPECT_EQ(run.experiment->metric_infos(0).name().tag(), "accuracy");
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].kind, DiagnosticKind::kMultipleConfigs);
+  EXPECT_THAT(diagnostics[0].message, ::testing::HasSubstr("more than one experiment config"));
+}
+
 TEST(ExperimentView, NonZeroPluginVersionIsSkippedAndReported) {
   proto::Summary start = GoldenSummary("hparams_trial_0");
   hpb::HParamsPluginData data;

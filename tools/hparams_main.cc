@@ -72,7 +72,7 @@ each ("CODE: message"), and exits 1 if there is any:
   metric_not_found         a configured metric (group, tag) is in no session's run
   session_without_metrics  sessions with no value for any metric
   session_in_root          a session start in the logdir root
-  multiple_configs         experiment configs in several runs
+  multiple_configs         experiment configs in several runs, or twice in one
   hparam_not_in_config / hparam_wrong_type / hparam_out_of_domain
   run_without_session / no_sessions / no_metrics
   duplicate_session_start / duplicate_session_end

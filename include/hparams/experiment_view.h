@@ -59,7 +59,7 @@ enum class DiagnosticKind {
   kCorruptRecord,          // bytes skipped inside an event file (path, offset)
   kTruncatedFile,          // an event file ends inside a record (path)
   kUnreadableFile,         // an event file or directory could not be read (path)
-  kMultipleConfigs,        // experiment configs in several runs; the first is used
+  kMultipleConfigs,        // experiment configs in several runs, or twice in one; the first is used
   kDuplicateSessionStart,  // several session starts in one run; the first wins
   kDuplicateSessionEnd,    // several session ends in one run; the first wins
   kBadPluginVersion,       // hparams plugin data with a version other than 0
