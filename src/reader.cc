@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -249,7 +250,15 @@ absl::StatusOr<std::vector<RunData>> ReadLogdir(const std::string& logdir, const
   if (threads <= 0) threads = static_cast<int>(std::min(2u, std::max(1u, std::thread::hardware_concurrency())));
   threads = static_cast<int>(std::min<size_t>(threads, std::max<size_t>(1, tasks.size())));
   std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  for (int t = 1; t < threads; ++t) {
+    // Out of threads or memory for a stack: the threads already running (and
+    // this one) take the remaining tasks, so fewer threads only cost time.
+    try {
+      pool.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
   work();
   for (std::thread& t : pool) t.join();
 

@@ -3,6 +3,11 @@
 // without losing the rest.
 #include "hparams/reader.h"
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -128,6 +133,35 @@ TEST(Reader, OneThreadAndTwoThreadsGiveTheSameView) {
   ExpectEqualProto(a->session_groups, b->session_groups);
   ExpectEqualProto(a->experiment, b->experiment);
 }
+
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+// When no more threads can start (here: an address-space limit leaves no
+// room for another thread stack), the threads that did start read every run;
+// std::thread's exception must not end the process.
+TEST(Reader, ThreadsThatCannotStartLeaveTheWorkToTheOthers) {
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    long vm_kib = 0;
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.rfind("VmSize:", 0) == 0) vm_kib = std::atol(line.c_str() + 7);
+    }
+    // Room for the reading itself, not for 8 MiB thread stacks.
+    const rlim_t limit = static_cast<rlim_t>(vm_kib + 4096) * 1024;
+    struct rlimit rl = {limit, limit};
+    if (vm_kib == 0 || ::setrlimit(RLIMIT_AS, &rl) != 0) ::_exit(3);
+    LoadOptions many;
+    many.threads = 8;
+    auto view = LoadExperiment(kGolden + "/logdir", many);
+    ::_exit(view.ok() && view->session_groups.session_groups_size() == 8 ? 0 : 4);
+  }
+  int wait_status = 0;
+  ASSERT_EQ(::waitpid(child, &wait_status, 0), child);
+  ASSERT_TRUE(WIFEXITED(wait_status)) << "the child died of signal " << WTERMSIG(wait_status);
+  EXPECT_EQ(WEXITSTATUS(wait_status), 0);
+}
+#endif
 
 TEST(Reader, MissingLogdirIsNotFound) {
   auto view = LoadExperiment(kGolden + "/no_such_dir");
