@@ -760,7 +760,7 @@ TEST(Cli, SampleIsReproducibleAndStaysInTheDomain) {
 // the first trials are those of a shorter run with the same seed.
 TEST(Cli, SampleStreamsTrialsInsteadOfCollectingThem) {
   std::string command = Quote(kCli) + " sample " + Quote(kGolden + "/logdir") + " -n 1000000000000 --seed 7";
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#if !defined(HPARAMS_SANITIZER_BUILD)
   // Without a sanitizer's shadow memory, a cap turns collecting into a quick failure.
   command = "ulimit -v 2000000; " + command;
 #endif
