@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -21,6 +20,7 @@
 #include "hparams/hparam.h"
 #include "hparams/reader.h"
 #include "hparams/writer.h"
+#include "io_test_util.h"
 
 namespace hp {
 namespace {
@@ -40,17 +40,8 @@ const std::string kGolden = HPARAMS_GOLDEN_DIR;
 const std::string kCli = HPARAMS_CLI_PATH;
 const std::string kEventFile = "events.out.tfevents.1600000000.golden.4242.0";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-void WriteFile(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
+using test_util::read_bytes;
+using test_util::write_bytes;
 
 std::string Quote(const std::string& s) {
   std::string out = "'";
@@ -81,8 +72,8 @@ Result Cli(const std::vector<std::string>& args) {
   int status = std::system(command.c_str());
   Result result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = ReadFile(base + ".out");
-  result.err = ReadFile(base + ".err");
+  result.out = read_bytes(base + ".out");
+  result.err = read_bytes(base + ".err");
   fs::remove(base + ".out");
   fs::remove(base + ".err");
   return result;
@@ -116,7 +107,7 @@ Message ParseJson(const std::string& json) {
 }
 
 hpb::ListSessionGroupsResponse ExpectedGroups(const std::string& dir) {
-  return ParseJson<hpb::ListSessionGroupsResponse>(ReadFile(kGolden + "/" + dir + "/session_groups.json"));
+  return ParseJson<hpb::ListSessionGroupsResponse>(read_bytes(kGolden + "/" + dir + "/session_groups.json"));
 }
 
 // Writes with the library at a fixed time.
@@ -442,7 +433,7 @@ TEST(Cli, CheckFindsDuplicateSessionStartsAndEnds) {
 TEST(Cli, CheckFindsABadPluginVersion) {
   Scratch dir("logdir");
   proto::Summary summary;
-  ASSERT_TRUE(summary.ParseFromString(ReadFile(kGolden + "/summaries/hparams_trial_0.pb")));
+  ASSERT_TRUE(summary.ParseFromString(read_bytes(kGolden + "/summaries/hparams_trial_0.pb")));
   hpb::HParamsPluginData data;
   ASSERT_TRUE(data.ParseFromString(summary.value(0).metadata().plugin_data().content()));
   data.set_version(2);
@@ -457,12 +448,12 @@ TEST(Cli, CheckFindsABadPluginVersion) {
 TEST(Cli, CheckFindsCorruptAndTruncatedFiles) {
   Scratch dir("logdir");
   std::string corrupt = dir / ("run-1/" + kEventFile);
-  std::string bytes = ReadFile(corrupt);
+  std::string bytes = read_bytes(corrupt);
   bytes[bytes.size() - 10] ^= 0x40;
-  WriteFile(corrupt, bytes);
+  write_bytes(corrupt, bytes);
   std::string truncated = dir / ("run-6/" + kEventFile);
-  bytes = ReadFile(truncated);
-  WriteFile(truncated, bytes.substr(0, bytes.size() - 3));
+  bytes = read_bytes(truncated);
+  write_bytes(truncated, bytes.substr(0, bytes.size() - 3));
   ExpectFinding(dir.path(), "corrupt_record", {corrupt, "offset"});
   ExpectFinding(dir.path(), "truncated_file", {truncated});
   // show still works, and points at check.
@@ -552,7 +543,7 @@ TEST(Cli, LogWithGoldenInputsWritesTheGoldenSessionStart) {
   std::vector<proto::Event> events = EventsIn(dir.path());
   ASSERT_EQ(events.size(), 2u);
   proto::Summary golden;
-  ASSERT_TRUE(golden.ParseFromString(ReadFile(kGolden + "/summaries/hparams_trial_0.pb")));
+  ASSERT_TRUE(golden.ParseFromString(read_bytes(kGolden + "/summaries/hparams_trial_0.pb")));
   ExpectEqualProto(events[1].summary(), golden);
 }
 
@@ -566,7 +557,7 @@ TEST(Cli, ConfigWithGoldenInputsWritesTheGoldenConfig) {
   std::vector<proto::Event> events = EventsIn(dir.path());
   ASSERT_EQ(events.size(), 2u);
   proto::Summary golden;
-  ASSERT_TRUE(golden.ParseFromString(ReadFile(kGolden + "/summaries/hparams_config.pb")));
+  ASSERT_TRUE(golden.ParseFromString(read_bytes(kGolden + "/summaries/hparams_config.pb")));
   ExpectEqualProto(events[1].summary(), golden);
 }
 

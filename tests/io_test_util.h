@@ -54,14 +54,18 @@ inline std::string make_temp_dir() {
   return pattern;
 }
 
+// The whole file; fails the test when it cannot be opened.
 inline std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "cannot open " << path;
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+// Replaces the file's contents; fails the test when the write fails.
 inline void write_bytes(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  EXPECT_TRUE(out.good()) << "cannot write " << path;
 }
 
 // Every Event in `path`, in file order; fails the test on any corruption.

@@ -19,6 +19,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "io_test_util.h"
 
 namespace hp {
 namespace {
@@ -31,24 +32,13 @@ using ::testing::HasSubstr;
 const std::string kGolden = HPARAMS_GOLDEN_DIR;
 const std::string kEventFile = "events.out.tfevents.1600000000.golden.4242.0";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << path;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-void WriteFile(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-  ASSERT_TRUE(out.good()) << path;
-}
+using test_util::read_bytes;
+using test_util::write_bytes;
 
 template <typename Message>
 Message GoldenJson(const std::string& relative) {
   Message message;
-  auto status = google::protobuf::util::JsonStringToMessage(ReadFile(kGolden + "/" + relative), &message);
+  auto status = google::protobuf::util::JsonStringToMessage(read_bytes(kGolden + "/" + relative), &message);
   EXPECT_TRUE(status.ok()) << relative << ": " << status.ToString();
   return message;
 }
@@ -181,10 +171,10 @@ TEST(Reader, EmptyLogdirNameIsInvalidArgument) {
 TEST(Reader, CorruptRecordIsReportedWithFileAndOffsetAndTheRestIsRead) {
   ScratchLogdir logdir("logdir");
   std::string path = logdir.file("run-3");
-  std::string bytes = ReadFile(path);
+  std::string bytes = read_bytes(path);
   // The last record is the accuracy scalar; damage a byte of its data.
   bytes[bytes.size() - 10] ^= 0x5a;
-  WriteFile(path, bytes);
+  write_bytes(path, bytes);
   auto view = LoadExperiment(logdir.path());
   ASSERT_TRUE(view.ok()) << view.status();
   ASSERT_EQ(view->diagnostics.size(), 1u);
@@ -210,11 +200,11 @@ TEST(Reader, CorruptRecordIsReportedWithFileAndOffsetAndTheRestIsRead) {
 TEST(Reader, CorruptRecordInTheMiddleDoesNotLoseTheRecordsAfterIt) {
   ScratchLogdir logdir("logdir");
   std::string path = logdir.file("run-5");
-  std::string bytes = ReadFile(path);
+  std::string bytes = read_bytes(path);
   // Records: file_version (88 bytes), session start, scalar. Damage the
   // session start's data; the scalar after it must survive.
   bytes[88 + 12 + 20] ^= 0x01;
-  WriteFile(path, bytes);
+  write_bytes(path, bytes);
   auto runs = ReadLogdir(logdir.path());
   ASSERT_TRUE(runs.ok());
   const RunData* run5 = nullptr;
@@ -230,8 +220,8 @@ TEST(Reader, CorruptRecordInTheMiddleDoesNotLoseTheRecordsAfterIt) {
 TEST(Reader, TruncatedTailIsReportedAndEarlierEventsKept) {
   ScratchLogdir logdir("logdir");
   std::string path = logdir.file("run-2");
-  std::string bytes = ReadFile(path);
-  WriteFile(path, bytes.substr(0, bytes.size() - 7));
+  std::string bytes = read_bytes(path);
+  write_bytes(path, bytes.substr(0, bytes.size() - 7));
   auto view = LoadExperiment(logdir.path());
   ASSERT_TRUE(view.ok()) << view.status();
   ASSERT_EQ(view->diagnostics.size(), 1u);
@@ -263,7 +253,7 @@ TEST(Reader, FilesOfARunAreReadInNameOrderSoTheLastFileHasTheLastValue) {
 TEST(Reader, NonEventFilesAndEmptyDirectoriesAreNotRuns) {
   ScratchLogdir logdir("logdir");
   fs::create_directories(logdir.path() + "/empty/deeper");
-  WriteFile(logdir.path() + "/run-0/notes.txt", "hello");
+  write_bytes(logdir.path() + "/run-0/notes.txt", "hello");
   auto runs = ListRuns(logdir.path());
   ASSERT_TRUE(runs.ok());
   EXPECT_EQ(runs->size(), 9u);
