@@ -8,7 +8,8 @@
 # Starts a private munged (its own socket, key copy, pid and log files) and
 # slurmctld + slurmd from a private slurm.conf (SLURM_CONF), all state in a
 # temporary directory; runs submit.sh on the 8-trial grid in direct mode with
-# seed 0; waits for the array (at most SWEEP_TIMEOUT seconds, default 300);
+# seed 0; waits for the array (starting the cluster and running the array
+# take at most SWEEP_TIMEOUT seconds together, default 300);
 # stops every daemon it started by the pid in its pid file, also on failure
 # or interrupt. Then checks the experiment left in LOGDIR with
 # `hparams check` and compares `hparams show` with a one-process run of the
@@ -34,6 +35,7 @@ readonly HPARAMS_CLI=${HPARAMS_CLI:-$repo/build/release/tools/hparams}
 log() { echo "[local-slurm +$((SECONDS - start))s] $*"; }
 die() { echo "run_local_cluster.sh: $*" >&2; exit 1; }
 start=$SECONDS
+deadline=$((start + SWEEP_TIMEOUT))
 
 [ $# -eq 1 ] || { echo "usage: $0 LOGDIR" >&2; exit 2; }
 logdir=$1
@@ -177,6 +179,7 @@ node_state=""
 for _ in $(seq 300); do
   node_state=$(sinfo -h -N -n localhost -o %t 2>/dev/null || true)
   [ "$node_state" = idle ] && break
+  [ "$SECONDS" -lt "$deadline" ] || break
   sleep 0.1
 done
 [ "$node_state" = idle ] || die "the node is '$node_state', not idle, after 30 s"
@@ -191,7 +194,6 @@ log "submitted array job $job (${TRIALS} tasks)"
 # Every task's line: "<state> <exit code>". Finished tasks stay visible to
 # scontrol for MinJobAge (300 s) without an accounting database.
 task_states() { scontrol -o show job "$job" 2>/dev/null | grep -o 'JobState=[A-Z_]*' || true; }
-deadline=$((SECONDS + SWEEP_TIMEOUT))
 while :; do
   states=$(task_states)
   done_count=$(grep -cE 'JobState=(COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE|PREEMPTED)' <<<"$states" || true)
@@ -199,7 +201,7 @@ while :; do
   [ "$pending" -eq 0 ] && [ "$done_count" -ge "$TRIALS" ] && break
   if [ "$SECONDS" -ge "$deadline" ]; then
     scancel "$job" 2>/dev/null || true
-    die "the array did not finish within ${SWEEP_TIMEOUT} s (SWEEP_TIMEOUT): $(tr '\n' ' ' <<<"$states")"
+    die "cluster and array not done within ${SWEEP_TIMEOUT} s (SWEEP_TIMEOUT): $(tr '\n' ' ' <<<"$states")"
   fi
   sleep 0.5
 done
