@@ -197,6 +197,29 @@ TEST(Differential, SetIsComplete) {
   EXPECT_EQ(CaseNames().size(), 34u);
 }
 
+TEST(Differential, ExperimentFieldsMustBeUtf8) {
+  ExperimentInfo info;
+  info.user = "bad\xff";
+  EXPECT_EQ(hparams_config_pb({HParam("a")}, {Metric("m")}, info).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  info.user = "alice";
+  info.name = "exp";
+  info.description = "d";
+  info.time_created_secs = 5.0;
+  auto summary = hparams_config_pb({HParam("a")}, {Metric("m")}, info);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  RunData run;
+  run.name = ".";
+  proto::Event event;
+  *event.mutable_summary() = *summary;
+  AccumulateEvent(event, &run, nullptr);
+  ASSERT_TRUE(run.experiment.has_value());
+  EXPECT_EQ(run.experiment->name(), "exp");
+  EXPECT_EQ(run.experiment->user(), "alice");
+  EXPECT_EQ(run.experiment->description(), "d");
+  EXPECT_EQ(run.experiment->time_created_secs(), 5.0);
+}
+
 TEST(Differential, EveryLogdirReadsAsTensorBoardShowsIt) {
   for (const std::string& name : CaseNames()) {
     SCOPED_TRACE(name);
@@ -539,8 +562,8 @@ std::map<std::string, WriteCase> WriteCases() {
     Config(cw, {i}, {Metric("m")});
     const double inf = std::numeric_limits<double>::infinity();
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    // 3.5e38 is float32's inf already: the writer stores float32.
-    const double m19[] = {nan, inf, -inf, -0.0, 1e38, inf, 1e-46, 1e-40, 0.1, 16777217.0};
+    // The writer stores float32, as scalar_pb does: 3.5e38 becomes inf.
+    const double m19[] = {nan, inf, -inf, -0.0, 1e38, 3.5e38, 1e-46, 1e-40, 0.1, 16777217.0};
     for (int n = 0; n < 10; ++n) {
       Trial(cw, absl::StrFormat("r%02d", n), {{i, n}}, {{"m", m19[n], 1}});
     }
@@ -774,6 +797,179 @@ TEST(Differential, EveryCaseTheApiCanSayReadsBackAsTensorBoardShowsIt) {
     EXPECT_EQ(differences, "");
   }
 }
+
+
+#ifdef HPARAMS_CLI_PATH
+// Runs `hparams ARGS...`; true when it exits 0.
+bool RunCli(const std::vector<std::string>& args) {
+  auto quote = [](const std::string& a) {
+    std::string out = "'";
+    for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+  };
+  std::string command = quote(HPARAMS_CLI_PATH);
+  for (const std::string& a : args) command += " " + quote(a);
+  const int status = std::system((command + " >/dev/null").c_str());
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// The cases `hparams config` and `hparams log` can say: each a list of
+// command lines, "LOGDIR" standing for the case's logdir. The rest need what
+// the CLI has no flag for (scalars in a run without a session start: s10,
+// s23, s28, s34; wall times other than the start time: s13; a trial with no
+// hparams: s16; several events of one kind in a run: s25) or are refused by
+// the API as well.
+std::map<std::string, std::vector<std::vector<std::string>>> CliCases() {
+  const std::string t = "--time";
+  const std::string t0 = "1600000000";
+  std::map<std::string, std::vector<std::vector<std::string>>> cases;
+  auto log = [&](const std::string& run, std::vector<std::string> rest) {
+    std::vector<std::string> args = {"log", "LOGDIR/" + run, t, t0};
+    args.insert(args.end(), rest.begin(), rest.end());
+    return args;
+  };
+  auto& s01 = cases["s01_basic"];
+  s01.push_back({"config", "LOGDIR", t, t0, "--hparam", "num_units=int:16,32", "--hparam", "dropout=real:0.1..0.2",
+                 "--hparam", "optimizer=str:adam,sgd", "--metric", "accuracy;display_name=Accuracy"});
+  const char* acc8[] = {"0.8", "0.81", "0.82", "0.83", "0.84", "0.85", "0.86", "0.87"};
+  int i = 0;
+  for (const char* n : {"16", "32"}) {
+    for (const char* d : {"0.1", "0.2"}) {
+      for (const char* o : {"adam", "sgd"}) {
+        s01.push_back(log("run-" + std::to_string(i),
+                          {"--hparam", std::string("num_units=") + n, "--hparam", std::string("dropout=") + d,
+                           "--hparam", std::string("optimizer=") + o, "--scalar", std::string("accuracy=") + acc8[i] + "@1"}));
+        ++i;
+      }
+    }
+  }
+  cases["s02_kinds_nodomain"] = {
+      {"config", "LOGDIR", t, t0, "--hparam", "flag", "--hparam", "units", "--hparam", "lr", "--hparam",
+       "opt;display_name=Optimizer;description=which optimizer", "--metric", "loss"},
+      log("run-0", {"--hparam", "flag=True", "--hparam", "units=3", "--hparam", "lr=0.001", "--hparam", "opt=adam",
+                    "--scalar", "loss=0.5@2"}),
+      log("run-1", {"--hparam", "flag=False", "--hparam", "units=5", "--hparam", "lr=0.01", "--hparam", "opt=sgd",
+                    "--scalar", "loss=0.25@2"}),
+      log("run-2", {"--hparam", "flag=True", "--hparam", "units=3", "--hparam", "lr=0.001", "--hparam",
+                    "opt=rmsprop", "--scalar", "loss=1.0@2"})};
+  cases["s03_bool_domain"] = {
+      {"config", "LOGDIR", t, t0, "--hparam", "amsgrad=bool:true,false", "--hparam", "bn=bool:false", "--hparam",
+       "nesterov=bool:true,false;display_name=Nesterov?", "--metric", "acc"},
+      log("run-0", {"--hparam", "amsgrad=True", "--hparam", "bn=False", "--hparam", "nesterov=True", "--scalar", "acc=0.5"}),
+      log("run-1", {"--hparam", "amsgrad=False", "--hparam", "bn=False", "--hparam", "nesterov=False", "--scalar", "acc=0.6"}),
+      log("run-2", {"--hparam", "amsgrad=True", "--hparam", "bn=False", "--hparam", "nesterov=False", "--scalar", "acc=0.7"})};
+  cases["s04_int_interval"] = {
+      {"config", "LOGDIR", t, t0, "--hparam", "layers=int:-5..10", "--hparam",
+       "big=int:-9007199254740992..9007199254740992", "--hparam",
+       "huge=int:-9223372036854775808..9223372036854775807", "--hparam", "one=int:7..7", "--metric", "m"},
+      log("run-0", {"--hparam", "layers=-5", "--hparam", "big=9007199254740991", "--hparam",
+                    "huge=9223372036854775807", "--hparam", "one=7", "--scalar", "m=0.1@1"}),
+      log("run-1", {"--hparam", "layers=10", "--hparam", "big=-9007199254740992", "--hparam",
+                    "huge=-9223372036854775808", "--hparam", "one=7", "--scalar", "m=0.2@1"}),
+      log("run-2", {"--hparam", "layers=0", "--hparam", "big=9007199254740992", "--hparam", "huge=0", "--hparam",
+                    "one=7", "--scalar", "m=0.3@1"})};
+  auto& s07 = cases["s07_int_vs_float_bool"];
+  s07.push_back({"config", "LOGDIR", t, t0, "--hparam", "x", "--metric", "m"});
+  const std::pair<const char*, const char*> x7[] = {{"r-int1", "1"},      {"r-float1", "1.0"}, {"r-true", "True"},
+                                                    {"r-int0", "0"},      {"r-false", "False"}, {"r-float0", "0.0"},
+                                                    {"r-negzero", "-0.0"}, {"r-str1", "str:1"}, {"r-strTrue", "str:True"}};
+  for (int n = 0; n < 9; ++n) {
+    s07.push_back(log(x7[n].first, {"--hparam", std::string("x=") + x7[n].second, "--scalar",
+                                    "m=" + std::to_string(n / 10.0) + "@1"}));
+  }
+  cases["s08_discrete_dupes"] = {
+      {"config", "LOGDIR", t, t0, "--hparam", "a=int:2,1,2,1", "--hparam", "s=str:b,a,b", "--hparam",
+       "z=float:0.0,-0.0,0.0", "--hparam", "t=bool:true,true,false", "--hparam", "f=float:1.0,1.0,0.5", "--metric",
+       "m"},
+      log("run-0", {"--hparam", "a=1", "--hparam", "s=a", "--hparam", "z=-0.0", "--hparam", "t=True", "--hparam",
+                    "f=1.0", "--scalar", "m=0.5@1"}),
+      log("run-1", {"--hparam", "a=2", "--hparam", "s=b", "--hparam", "z=0.0", "--hparam", "t=False", "--hparam",
+                    "f=0.5", "--scalar", "m=0.75@1"})};
+  cases["s14_statuses"] = {
+      {"config", "LOGDIR", t, t0, "--hparam", "i=int:0..10", "--metric", "m"},
+      log("r-success", {"--hparam", "i=0", "--scalar", "m=0@1", "--status", "success"}),
+      log("r-failure", {"--hparam", "i=1", "--scalar", "m=0.25@1", "--status", "failure"}),
+      log("r-running", {"--hparam", "i=2", "--scalar", "m=0.5@1", "--status", "running"}),
+      log("r-unknown", {"--hparam", "i=3", "--scalar", "m=0.75@1", "--status", "unknown"}),
+      log("r-none", {"--hparam", "i=4", "--scalar", "m=1@1"})};
+  cases["s17_not_in_config"] = {
+      {"config", "LOGDIR", t, t0, "--hparam", "a=int:1,2", "--hparam", "b=str:x,y", "--hparam", "c=real:0.0..1.0",
+       "--metric", "m"},
+      log("r0", {"--hparam", "a=1", "--hparam", "b=x", "--hparam", "d=extra", "--scalar", "m=0.25@1"}),
+      log("r1", {"--hparam", "a=2", "--scalar", "m=0.5@1"}),
+      log("r2", {"--hparam", "d=3.5", "--hparam", "e=True", "--scalar", "m=0.75@1"})};
+  auto& s19 = cases["s19_nan_inf_metrics"];
+  s19.push_back({"config", "LOGDIR", t, t0, "--hparam", "i=int:0..20", "--metric", "m"});
+  const char* m19[] = {"nan", "inf", "-inf", "-0.0", "1e38", "3.5e38", "1e-46", "1e-40", "0.1", "16777217.0"};
+  for (int n = 0; n < 10; ++n) {
+    s19.push_back(log(absl::StrFormat("r%02d", n), {"--hparam", "i=" + std::to_string(n), "--scalar",
+                                                    std::string("m=") + m19[n] + "@1"}));
+  }
+  s19.push_back(log("r-avg1", {"--hparam", "i=20", "--scalar", "m=nan@1"}));
+  s19.push_back(log("r-avg2", {"--hparam", "i=20", "--scalar", "m=1.0@1"}));
+  s19.push_back(log("r-avg3", {"--hparam", "i=19", "--scalar", "m=inf@1"}));
+  s19.push_back(log("r-avg4", {"--hparam", "i=19", "--scalar", "m=-inf@1"}));
+  auto& s20 = cases["s20_nan_inf_hparams"];
+  s20.push_back({"config", "LOGDIR", t, t0, "--hparam", "x", "--metric", "m"});
+  const char* x20[] = {"nan", "inf", "-inf", "1.0", "nan"};
+  for (int n = 0; n < 5; ++n) {
+    s20.push_back(log("r" + std::to_string(n), {"--hparam", std::string("x=") + x20[n], "--scalar",
+                                                "m=" + std::to_string(n / 10.0) + "@1"}));
+  }
+  cases["s21_steps_negative"] = {
+      {"config", "LOGDIR", t, t0, "--hparam", "g", "--metric", "neg", "--metric", "big"},
+      log("r-a", {"--hparam", "g=1", "--scalar", "neg=1.0@-5", "--scalar", "neg=2.0@-1"}),
+      log("r-b", {"--hparam", "g=1", "--scalar", "neg=4.0@-2"}),
+      log("r-c", {"--hparam", "g=2", "--scalar", "neg=6.0@-2147483648"}),
+      log("r-d", {"--hparam", "g=2", "--scalar", "neg=8.0@-1"}),
+      log("r-e", {"--hparam", "g=3", "--scalar", "neg=10.0@-2147483648"}),
+      log("r-f", {"--hparam", "g=3", "--scalar", "neg=11.0@-2147483648"}),
+      log("r-g", {"--hparam", "g=4", "--scalar", "neg=12.0@0"})};
+  cases["s21b_steps_int32_edge"] = {
+      {"config", "LOGDIR", t, t0, "--hparam", "g", "--metric", "neg", "--metric", "big"},
+      log("r-a", {"--hparam", "g=1", "--scalar", "big=3.0@2147483647"}),
+      log("r-b", {"--hparam", "g=1", "--scalar", "big=5.0@2147483647"}),
+      log("r-c", {"--hparam", "g=2", "--scalar", "big=7.0@2147483647"}),
+      log("r-d", {"--hparam", "g=2", "--scalar", "big=9.0@2147483645"})};
+  cases["s24_config_only"] = {
+      {"config", "LOGDIR", t, "1600000000.5", "--hparam", "a=int:1,2", "--hparam", "b=real:0.0..1.0;display_name=B",
+       "--hparam", "c=str:x", "--hparam", "d=bool:true", "--hparam", "e=int:1..3", "--hparam", "f", "--metric",
+       "m;display_name=M;description=d", "--metric", "n;group=validation;dataset_type=validation"}};
+  auto& s26 = cases["s26_big_ints"];
+  s26.push_back({"config", "LOGDIR", t, t0, "--hparam", "x", "--metric", "m"});
+  const std::pair<const char*, const char*> x26[] = {
+      {"r0", "9007199254740993"},   {"r1", "-9223372036854775808"}, {"r2", "9223372036854775807"},
+      {"r3", "18446744073709551615"}, {"r4", "9007199254740992"},   {"r5", "9007199254740992.0"}};
+  for (int n = 0; n < 6; ++n) {
+    s26.push_back(log(x26[n].first, {"--hparam", std::string("x=") + x26[n].second, "--scalar",
+                                     "m=" + std::to_string(n / 10.0) + "@1"}));
+  }
+  cases["s29_empty_strings"] = {
+      {"config", "LOGDIR", t, t0, "--hparam", "s=str:, ,a", "--hparam", " ", "--hparam",
+       "d=int:1,2;display_name=;description=", "--metric", "m;display_name=;description=", "--metric", " "},
+      log("r0", {"--hparam", "s=", "--hparam", " = ", "--hparam", "d=1", "--scalar", "m=0.1@1", "--scalar",
+                 " =0.2@1"}),
+      log("r1", {"--hparam", "s= ", "--hparam", " =", "--hparam", "d=2", "--scalar", "m=0.2@1", "--scalar",
+                 " =0.30000000000000004@1"})};
+  return cases;
+}
+
+TEST(Differential, EveryCaseTheCliCanSayReadsBackAsTensorBoardShowsIt) {
+  for (const auto& [name, commands] : CliCases()) {
+    SCOPED_TRACE(name);
+    const std::string root = test_util::make_temp_dir() + "/" + name;
+    for (std::vector<std::string> args : commands) {
+      for (std::string& a : args) {
+        if (a.rfind("LOGDIR", 0) == 0) a = root + a.substr(6);
+      }
+      ASSERT_TRUE(RunCli(args)) << ::testing::PrintToString(args);
+    }
+    absl::StatusOr<ExperimentView> view = LoadExperiment(root);
+    ASSERT_TRUE(view.ok()) << view.status();
+    EXPECT_EQ(CompareWithAnswer(*view, ReadAnswer(name), view->source == ExperimentSource::kInferred), "");
+  }
+}
+#endif  // HPARAMS_CLI_PATH
 
 }  // namespace
 }  // namespace hp
