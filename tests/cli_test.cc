@@ -834,6 +834,11 @@ TEST(Cli, MalformedAndOutOfRangeNumbersExitTwo) {
       {{"config", dir.path(), "--hparam", "x=int: 1, 2"}, "is not an integer"},
       {{"config", dir.path(), "--hparam", "x=real:0..1e999"}, "beyond the largest double"},
       {{"config", dir.path(), "--hparam", "x=float:1,2 "}, "is not a number"},
+      {{"config", dir.path(), "--hparam", "x", "--time", " 5"}, "--time ' 5'"},
+      {{"config", dir.path(), "--hparam", "x", "--time", "1e999"}, "--time '1e999'"},
+      {{"config", dir.path(), "--hparam", "x", "--time", "0x1p3"}, "--time '0x1p3'"},
+      {{"sample", kGolden + "/logdir", "-n", " 3"}, "-n ' 3' is not a non-negative integer"},
+      {{"sample", kGolden + "/logdir", "-n", "3", "--seed", " 1"}, "--seed ' 1'"},
   };
   for (const auto& [args, message] : cases) {
     Result r = Cli(args);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <random>
 #include <string>
@@ -236,13 +237,13 @@ int RunCheck(const std::vector<std::string>& argv) {
 
 absl::StatusOr<std::optional<double>> TimeFlag(const Args& args) {
   if (!args.has("time")) return std::optional<double>();
-  char* end = nullptr;
   std::string text = args.get("time");
-  double t = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !std::isfinite(t)) {
-    return absl::InvalidArgumentError("--time '" + text + "' is not a number of seconds");
+  auto t = ParseFiniteNumber(text, "--time");
+  if (!t.ok()) {
+    return absl::InvalidArgumentError("--time '" + text + "' is not a number of seconds (" +
+                                      std::string(t.status().message()) + ")");
   }
-  return std::optional<double>(t);
+  return std::optional<double>(*t);
 }
 
 WriterOptions WriterOptionsFor(std::optional<double> time) {
@@ -436,19 +437,16 @@ int RunSample(const std::vector<std::string>& argv) {
     return kOk;
   }
   if (!args->has("num")) return UsageError("sample", "-n N (the number of trials) is required");
-  char* end = nullptr;
   std::string n_text = args->get("num");
-  errno = 0;
-  long long n = std::strtoll(n_text.c_str(), &end, 10);
-  if (n_text.empty() || *end != '\0' || n < 0 || errno == ERANGE) {
+  auto n_parsed = ParseUnsigned(n_text, "-n");
+  if (!n_parsed.ok() || *n_parsed > static_cast<uint64_t>(std::numeric_limits<long long>::max())) {
     return UsageError("sample", "-n '" + n_text + "' is not a non-negative integer");
   }
+  const long long n = static_cast<long long>(*n_parsed);
   std::string seed_text = args->get("seed", "0");
-  errno = 0;
-  unsigned long long seed = std::strtoull(seed_text.c_str(), &end, 10);
-  if (seed_text.empty() || *end != '\0' || seed_text[0] == '-' || errno == ERANGE) {
-    return UsageError("sample", "--seed '" + seed_text + "' is not a non-negative integer");
-  }
+  auto seed_parsed = ParseUnsigned(seed_text, "--seed");
+  if (!seed_parsed.ok()) return UsageError("sample", "--seed '" + seed_text + "' is not a non-negative integer");
+  const uint64_t seed = *seed_parsed;
   auto hparams = ConfigHParams(args->positional[0]);
   if (!hparams.ok()) return Failure("sample", hparams.status());
   // Checks the domains even for -n 0.

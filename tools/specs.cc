@@ -400,6 +400,24 @@ absl::StatusOr<ScalarSpec> ParseScalarSpec(const std::string& spec) {
   return out;
 }
 
+absl::StatusOr<double> ParseFiniteNumber(const std::string& text, const std::string& context) {
+  auto v = ParseDouble(text, context);
+  if (!v.ok()) return v.status();
+  if (!std::isfinite(*v)) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not a finite number", context, text));
+  }
+  return *v;
+}
+
+absl::StatusOr<uint64_t> ParseUnsigned(const std::string& text, const std::string& context) {
+  std::optional<IntLiteral> literal = ParseIntLiteral(text);
+  if (!literal || literal->overflow || (literal->negative && literal->magnitude != 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: '%s' is not a non-negative integer below 2^64", context, text));
+  }
+  return literal->magnitude;
+}
+
 std::string ValueJson(const Value& value) {
   switch (value.kind()) {
     case Value::Kind::kBool:

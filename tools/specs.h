@@ -53,6 +53,12 @@ struct ScalarSpec {
 };
 absl::StatusOr<ScalarSpec> ParseScalarSpec(const std::string& spec);
 
+// Numbers of other flags (--time, -n, --seed), by the same strict grammar:
+// a Python int or float literal, no spaces, nothing out of range.
+// InvalidArgument saying what `text` is not, prefixed by `context`.
+absl::StatusOr<double> ParseFiniteNumber(const std::string& text, const std::string& context);
+absl::StatusOr<uint64_t> ParseUnsigned(const std::string& text, const std::string& context);
+
 // A value as one JSON literal: 16, 0.1, 2.0, true, "adam" (NaN and the
 // infinities as Python's json.dumps writes them).
 std::string ValueJson(const Value& value);
