@@ -48,6 +48,7 @@ namespace hp {
 class HParam;
 class HParams;
 class Metric;
+struct ExperimentInfo;
 enum SessionStatus : int;
 
 struct WriterOptions {
@@ -106,6 +107,9 @@ class SummaryWriter {
   // InvalidArgument writes nothing.
   absl::Status hparams_config(const std::vector<HParam>& hparams, const std::vector<Metric>& metrics,
                               std::optional<double> time_created_secs = std::nullopt);
+  // The same with the experiment's name, description and user (v1 API).
+  absl::Status hparams_config(const std::vector<HParam>& hparams, const std::vector<Metric>& metrics,
+                              const ExperimentInfo& info);
   absl::Status hparams(const HParams& hparams, std::optional<std::string> trial_id = std::nullopt,
                        std::optional<double> start_time_secs = std::nullopt);
   absl::Status session_end(SessionStatus status, std::optional<double> end_time_secs = std::nullopt);
