@@ -126,3 +126,24 @@ TEST(Crc32c, DispatchedExtendMatchesPortable) {
 
 }  // namespace
 }  // namespace hp
+
+namespace hp {
+namespace {
+
+// The reader's resynchronisation checks windows through shift(); it must
+// agree with computing the CRC of the window directly.
+TEST(Crc32c, ShiftRecoversTheCrcOfAnySuffix) {
+  std::mt19937 rng(11);
+  std::string data(70000, '\0');
+  for (char& c : data) c = static_cast<char>(rng());
+  for (size_t split : {0u, 1u, 7u, 64u, 1000u, 65535u, 69999u, 70000u}) {
+    const uint32_t prefix = crc32c::value(data.data(), split);
+    const uint32_t whole = crc32c::value(data.data(), data.size());
+    const uint32_t suffix = crc32c::value(data.data() + split, data.size() - split);
+    EXPECT_EQ(whole ^ crc32c::shift(prefix, data.size() - split), suffix) << split;
+  }
+  EXPECT_EQ(crc32c::shift(0x12345678u, 0), 0x12345678u);
+}
+
+}  // namespace
+}  // namespace hp

@@ -3,10 +3,17 @@
 //
 // Corruption never loses the good records around it: a bad record is
 // reported (file, offset, bytes dropped, why) to Options::on_corruption and
-// the reader resynchronises on the next record whose two CRCs check out. A
-// file that ends inside a record (a writer killed mid-write, or a file still
-// being written) ends cleanly at the last complete record; truncated_tail()
-// tells the caller.
+// the reader resynchronises on the next record whose two CRCs check out.
+// Resynchronising is linear in the bytes skipped, however many plausible
+// headers they hold (window CRCs come from running prefix CRCs). A file that
+// ends inside a record (a writer killed mid-write, or a file still being
+// written) ends cleanly at the last complete record; truncated_tail() tells
+// the caller. A length claim is never allocated up front: the buffer grows
+// only as the file's bytes arrive, and a claim that runs past the end of the
+// file is corruption (skipped, reported) when a whole record follows it, and
+// the truncated tail otherwise. Memory is bounded by about twice the largest
+// record actually present; running out of it is ResourceExhausted, never an
+// exception.
 //
 // Thread safety: a reader is used by one thread at a time.
 //
@@ -46,8 +53,8 @@ struct CorruptionReport {
 };
 
 struct RecordReaderOptions {
-  // A length field above this is treated as corruption, so a corrupt length
-  // never makes the reader allocate what it claims.
+  // A length field above this is treated as corruption. Values above
+  // SIZE_MAX / 4 (e.g. SIZE_MAX for "no cap") are clamped to it.
   size_t max_record_bytes = size_t{256} << 20;
   // Skip ahead to the next valid record after corruption (true), or stop
   // and return the DataLoss status (false).

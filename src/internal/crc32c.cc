@@ -249,6 +249,53 @@ uint32_t extend_hardware(uint32_t crc, const char* data, size_t n) {
 #endif
 }
 
+namespace {
+
+// a * b modulo the polynomial, both in the reflected bit order (zlib's multmodp).
+uint32_t multiply_mod(uint32_t a, uint32_t b) {
+  uint32_t product = 0;
+  for (uint32_t m = 1u << 31; m != 0; m >>= 1) {
+    if (a & m) {
+      product ^= b;
+      if ((a & (m - 1)) == 0) break;
+    }
+    b = (b & 1) ? (b >> 1) ^ kPolynomial : b >> 1;
+  }
+  return product;
+}
+
+// x^(8 * d * 16^i) for every hex digit d of a 64-bit byte count: any shift
+// then takes at most 16 multiplications.
+struct PowerTable {
+  uint32_t power[16][16];
+  PowerTable() {
+    uint32_t x8 = 1u << 23;  // x^8, reflected (x^0 is 1 << 31)
+    for (int i = 0; i < 16; ++i) {
+      power[i][0] = 1u << 31;
+      for (int d = 1; d < 16; ++d) power[i][d] = multiply_mod(power[i][d - 1], x8);
+      // x^(8 * 16^(i+1)) = (x^(8 * 16^i))^16
+      uint32_t next = x8;
+      for (int k = 0; k < 4; ++k) next = multiply_mod(next, next);
+      x8 = next;
+    }
+  }
+};
+
+}  // namespace
+
+uint32_t shift_operator(uint64_t n) {
+  static const PowerTable table;
+  uint32_t op = 1u << 31;
+  for (int i = 0; n != 0; ++i, n >>= 4) {
+    if ((n & 15) != 0) op = multiply_mod(op, table.power[i][n & 15]);
+  }
+  return op;
+}
+
+uint32_t multiply(uint32_t a, uint32_t b) { return multiply_mod(a, b); }
+
+uint32_t shift(uint32_t crc, uint64_t n) { return multiply_mod(shift_operator(n), crc); }
+
 uint32_t extend(uint32_t crc, const char* data, size_t n) {
   static const ExtendFn fn = choose_implementation();
   return fn(crc, data, n);

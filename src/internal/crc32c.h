@@ -23,6 +23,17 @@ uint32_t extend(uint32_t crc, const char* data, size_t n);
 
 inline uint32_t value(const char* data, size_t n) { return extend(0, data, n); }
 
+// The CRC-32C of B from the CRCs of A and of A followed by B:
+// crc(B) = crc(A+B) ^ shift(crc(A), |B|), where shift() multiplies by x^(8n)
+// modulo the polynomial (zlib's crc32_combine, read backwards). Lets a
+// reader check the CRC of any window from running prefix CRCs in
+// O(log n) instead of O(n). shift(crc, 0) == crc.
+uint32_t shift(uint32_t crc, uint64_t n);
+// The two halves of shift(), for a caller that shifts by one n many times:
+// shift(crc, n) == multiply(shift_operator(n), crc).
+uint32_t shift_operator(uint64_t n);
+uint32_t multiply(uint32_t a, uint32_t b);
+
 // TFRecord stores masked CRCs: a CRC of data that itself holds CRCs is
 // weak, so the stored value is rotated and offset.
 inline constexpr uint32_t kMaskDelta = 0xA282EAD8u;
