@@ -11,7 +11,9 @@
 # LOGDIR.slurm/task-N.out, beside (not inside) the logdir.
 #
 # --wait   wait for the whole array (sbatch --wait); the exit status is then
-#          the highest of the tasks'.
+#          the highest of the tasks'. sbatch polls at growing intervals, so it
+#          may return tens of seconds after the last task ends (an 8-task
+#          array of ~12 s came back after ~42 s on the local cluster).
 #
 # Environment:
 #   HPARAMS_TUNING  the hparams_tuning binary (default: hparams_tuning on PATH,
@@ -53,6 +55,12 @@ command -v sbatch >/dev/null || { echo "$0: sbatch not found: run this on a Slur
 mkdir -p "$logdir"
 logdir=$(cd "$logdir" && pwd)
 tuning=$(cd "$(dirname "$tuning")" && pwd)/$(basename "$tuning")
+
+if compgen -G "$logdir/events.out.tfevents.*" >/dev/null; then
+  echo "$0: $logdir already holds an experiment config: a second one would break the" \
+    "dashboard (hparams check: multiple_configs); use a fresh LOGDIR" >&2
+  exit 2
+fi
 mkdir -p "$logdir.slurm"
 
 # Once, here: array tasks running it would leave one config per task in the root.
