@@ -56,6 +56,13 @@ absl::Status hparams_config(const std::vector<HParam>& hparams, const std::vecto
   return writer->hparams_config(hparams, metrics, time_created_secs);
 }
 
+absl::Status hparams_config(const std::vector<HParam>& hparams, const std::vector<Metric>& metrics,
+                            const ExperimentInfo& info) {
+  SummaryWriter* writer = default_writer();
+  if (writer == nullptr) return no_default_writer("hparams_config");
+  return writer->hparams_config(hparams, metrics, info);
+}
+
 absl::Status hparams(const HParams& hparams, std::optional<std::string> trial_id,
                      std::optional<double> start_time_secs) {
   SummaryWriter* writer = default_writer();

@@ -745,7 +745,9 @@ std::map<std::string, WriteCase> WriteCases() {
         info.user = "alice";
         info.description = "desc **md**";
         info.time_created_secs = kT0;
-        Ok(cw.open("").hparams_config({HParam("a")}, {Metric("m")}, info));
+        SummaryWriter& root = cw.open("");
+        auto scope = root.as_default();
+        Ok(hparams_config({HParam("a")}, {Metric("m")}, info));
         const std::vector<std::tuple<std::string, HParams, std::string, std::string, std::string>> rows = {
             {"run-0", {{"a", 1}, {"flag", true}, {"name", "x"}}, "gs://m0", "http://mon0", ""},
             {"run-1", {{"a", 2}, {"flag", false}}, "", "http://mon1", "G1"},

@@ -220,6 +220,10 @@ absl::Status check_trial(const std::vector<HParam>& config, const HParams& trial
 // usually in the logdir root.
 absl::Status hparams_config(const std::vector<HParam>& hparams, const std::vector<Metric>& metrics,
                             std::optional<double> time_created_secs = std::nullopt);
+// The same with the experiment's name, description and user (hparams/summary.h).
+struct ExperimentInfo;
+absl::Status hparams_config(const std::vector<HParam>& hparams, const std::vector<Metric>& metrics,
+                            const ExperimentInfo& info);
 // One trial's values (tag _hparams_/session_start_info), in the trial's own
 // run directory. trial_id, when given, is the session group name verbatim;
 // otherwise the group name is the hash Python's summary_v2 computes.
