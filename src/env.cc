@@ -21,6 +21,10 @@ absl::StatusOr<std::string> Env::read_file(const std::string& path) {
   return contents;
 }
 
+absl::StatusOr<FileId> Env::file_id(const std::string& path) {
+  return absl::UnimplementedError("this Env cannot identify files ('" + path + "')");
+}
+
 std::string join_path(std::string_view a, std::string_view b) {
   if (a.empty()) return std::string(b);
   if (b.empty()) return std::string(a);
