@@ -5,6 +5,8 @@
 #   test   builds and runs every test: plain build, then ASan+UBSan, then TSan,
 #          then each libFuzzer harness for FUZZ_SECONDS (default 45) when clang is present
 #   build  only configures and builds the release tree (build/release)
+#   libtorch  builds and smoke-tests examples/libtorch (small --train-limit, hparams check)
+#   slurm  runs the seed sweep as a job array on a throwaway local Slurm cluster
 # Build trees live under build/ (ignored by git). Extra arguments after
 # `demo` go to the hparams_tuning example.
 set -euo pipefail
@@ -15,6 +17,8 @@ readonly PACKAGES=(
   libprotobuf-dev protobuf-compiler libabsl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libeigen3-dev
   dataset-fashion-mnist
+  libtorch-dev
+  slurmctld slurmd slurm-client munge
   clang libclang-rt-14-dev
 )
 readonly JOBS="${JOBS:-$(nproc)}"
@@ -41,6 +45,39 @@ run_demo() {
   cmake --preset release >/dev/null
   cmake --build --preset release -j "$JOBS" --target hparams_tuning hparams_cli
   ./build/release/examples/hparams_tuning/hparams_tuning "$@"
+}
+
+# examples/libtorch on a slice of Fashion-MNIST, then `hparams check` on what it logged.
+run_libtorch_smoke() {
+  local start=$SECONDS
+  echo "== LibTorch example: smoke test"
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j "$JOBS" --target hparams_libtorch hparams_cli
+  local bin=build/release/examples/libtorch/hparams_libtorch
+  [ -x "$bin" ] || { echo "$bin was not built: is libtorch-dev installed?" >&2; return 1; }
+  local logdir
+  logdir=$(mktemp -d)
+  "$bin" --logdir "$logdir" --train-limit 2000 --seed 0
+  ./build/release/tools/hparams check "$logdir"
+  rm -rf "$logdir"
+  echo "== LibTorch smoke test passed in $((SECONDS - start)) s"
+}
+
+# The seed sweep as a Slurm job array on a throwaway single-node cluster;
+# the script compares it with a one-process run, trial for trial.
+run_slurm_sweep() {
+  local start=$SECONDS
+  echo "== Slurm job array: the seed sweep on a local cluster"
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j "$JOBS" --target hparams_tuning hparams_cli
+  local logdir
+  logdir=$(mktemp -d)
+  rmdir "$logdir"
+  local rc=0
+  examples/slurm/run_local_cluster.sh "$logdir" || rc=$?
+  rm -rf "$logdir" "$logdir.slurm"
+  [ "$rc" -eq 0 ] || return "$rc"
+  echo "== Slurm sweep passed in $((SECONDS - start)) s"
 }
 
 TOTAL_PASSED=0
@@ -104,6 +141,8 @@ run_tests() {
   echo "== release build: all tests"
   build_release
   run_ctest release
+  run_libtorch_smoke
+  run_slurm_sweep
 
   echo "== ASan+UBSan build: unit and golden tests"
   cmake --preset asan >/dev/null
@@ -126,7 +165,9 @@ main() {
     demo) install_packages; run_demo "$@" ;;
     test) install_packages; run_tests ;;
     build) install_packages; build_release ;;
-    *) echo "usage: $0 demo|test|build" >&2; exit 2 ;;
+    libtorch) install_packages; run_libtorch_smoke ;;
+    slurm) install_packages; run_slurm_sweep ;;
+    *) echo "usage: $0 demo|test|build|libtorch|slurm" >&2; exit 2 ;;
   esac
 }
 

@@ -35,7 +35,6 @@ bool python_less(const Value& a, const Value& b) {
   return a < b;  // Value's order is Python's for everything else
 }
 
-bool python_equal(const Value& a, const Value& b) { return !python_less(a, b) && !python_less(b, a); }
 
 // A uniform integer in [0, n) from 64 random bits, without modulo bias;
 // n == 0 means the full 2^64 range.
@@ -90,10 +89,9 @@ Discrete::Discrete(std::vector<Value> values) {
       break;
     }
   }
-  if (status_.ok()) {
-    std::stable_sort(values.begin(), values.end(), python_less);
-    values.erase(std::unique(values.begin(), values.end(), python_equal), values.end());
-  }
+  // Python sorts but keeps duplicates, and TensorBoard shows them; a list
+  // with both 0.0 and -0.0 must contain both.
+  if (status_.ok()) std::stable_sort(values.begin(), values.end(), python_less);
   values_ = std::move(values);
 }
 
@@ -203,8 +201,11 @@ bool RealInterval::contains(const Value& v) const {
     const double x = v.as_double();
     return x >= min_ && x <= max_;  // false for NaN
   }
-  // Exact for ints of any size: min <= v <= max.
-  return !(Value(min_) > v) && !(v > Value(max_));
+  // Exact for ints of any size: min <= v <= max. Value's order puts an int
+  // before an equal float, so equality with a bound is checked on its own.
+  const bool above_min = int_equals_float(v, min_) || Value(min_) < v;
+  const bool below_max = int_equals_float(v, max_) || v < Value(max_);
+  return above_min && below_max;
 }
 
 absl::StatusOr<Value> RealInterval::sample_uniform(std::mt19937_64& rng) const {

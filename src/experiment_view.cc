@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -91,6 +92,52 @@ std::optional<double> ScalarOf(const proto::Summary::Value& value) {
   parts.double_count = tensor.double_val_size();
   if (parts.double_count > 0) parts.first_double = tensor.double_val(0);
   return TensorScalar(parts);
+}
+
+// A step as the int32 TensorBoard stores, saturated instead of wrapped.
+int32_t ClampedStep(int64_t step) {
+  return static_cast<int32_t>(std::clamp<int64_t>(step, std::numeric_limits<int32_t>::min(),
+                                                  std::numeric_limits<int32_t>::max()));
+}
+
+// A session's hparams as its group shows them: NaN and infinities have no
+// JSON form, and the plugin treats them as unset.
+google::protobuf::Map<std::string, google::protobuf::Value> ShownHParams(const hpb::SessionStartInfo& start) {
+  google::protobuf::Map<std::string, google::protobuf::Value> shown;
+  for (const auto& [name, value] : start.hparams()) {
+    if (value.kind_case() == google::protobuf::Value::kNumberValue && !std::isfinite(value.number_value())) {
+      continue;
+    }
+    shown[name] = value;
+  }
+  return shown;
+}
+
+bool SameHParams(const google::protobuf::Map<std::string, google::protobuf::Value>& a,
+                 const google::protobuf::Map<std::string, google::protobuf::Value>& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [name, value] : a) {
+    auto it = b.find(name);
+    if (it == b.end() || it->second.kind_case() != value.kind_case()) return false;
+    switch (value.kind_case()) {
+      case google::protobuf::Value::kNumberValue:
+        // Bitwise, so that 0.0 and -0.0 (distinct group names) differ.
+        if (std::signbit(value.number_value()) != std::signbit(it->second.number_value()) ||
+            value.number_value() != it->second.number_value()) {
+          return false;
+        }
+        break;
+      case google::protobuf::Value::kStringValue:
+        if (value.string_value() != it->second.string_value()) return false;
+        break;
+      case google::protobuf::Value::kBoolValue:
+        if (value.bool_value() != it->second.bool_value()) return false;
+        break;
+      default:
+        break;
+    }
+  }
+  return true;
 }
 
 void Report(std::vector<Diagnostic>* diagnostics, DiagnosticKind kind, const std::string& run,
@@ -318,6 +365,12 @@ std::string_view DiagnosticKindName(DiagnosticKind kind) {
       return "bad_plugin_version";
     case DiagnosticKind::kBadPluginData:
       return "bad_plugin_data";
+    case DiagnosticKind::kStepBeyondInt32:
+      return "step_beyond_int32";
+    case DiagnosticKind::kStatusOutOfEnum:
+      return "status_out_of_enum";
+    case DiagnosticKind::kGroupHParamsDiffer:
+      return "group_hparams_differ";
   }
   return "unknown";
 }
@@ -647,6 +700,7 @@ ExperimentView BuildExperimentView(std::vector<RunData> runs, std::vector<Diagno
   by_name.reserve(all.size());
   for (const RunData& run : all) by_name.emplace(run.name, &run);
   std::map<std::string, hpb::SessionGroup> groups;
+  std::set<std::string> differing;  // groups already reported as kGroupHParamsDiffer
   for (const RunData& run : all) {
     if (!run.session_start) continue;
     const hpb::SessionStartInfo& start = *run.session_start;
@@ -655,6 +709,15 @@ ExperimentView BuildExperimentView(std::vector<RunData> runs, std::vector<Diagno
     session.set_start_time_secs(start.start_time_secs());
     session.set_model_uri(start.model_uri());
     session.set_monitor_url(start.monitor_url());
+    if (run.session_end && !hpb::Status_IsValid(run.session_end->status())) {
+      view.diagnostics.push_back(Diagnostic{
+          DiagnosticKind::kStatusOutOfEnum, run.name, "", 0,
+          absl::StrFormat("run '%s': the session end status %d is not a Status value (0-3), so TensorBoard "
+                          "hides this session; write one of STATUS_UNKNOWN, STATUS_SUCCESS, STATUS_FAILURE "
+                          "or STATUS_RUNNING",
+                          run.name, static_cast<int>(run.session_end->status()))});
+      continue;
+    }
     if (run.session_end) {
       session.set_status(run.session_end->status());
       session.set_end_time_secs(run.session_end->end_time_secs());
@@ -671,8 +734,16 @@ ExperimentView BuildExperimentView(std::vector<RunData> runs, std::vector<Diagno
       hpb::MetricValue* value = session.add_metric_values();
       *value->mutable_name() = metric.name();
       value->set_value(it->second.value);
-      value->set_training_step(static_cast<int32_t>(it->second.step));
+      value->set_training_step(ClampedStep(it->second.step));
       value->set_wall_time_secs(it->second.wall_time);
+      if (value->training_step() != it->second.step) {
+        view.diagnostics.push_back(Diagnostic{
+            DiagnosticKind::kStepBeyondInt32, metric_run->name, "", 0,
+            absl::StrFormat("run '%s': metric '%s' has step %d, beyond int32; TensorBoard cannot show this "
+                            "experiment: its session_groups request fails (HTTP 500) and the HParams dashboard "
+                            "stays empty. Log steps between -2147483648 and 2147483647",
+                            metric_run->name, metric.name().tag(), it->second.step)});
+      }
     }
     const std::string& group_name = start.group_name().empty() ? run.name : start.group_name();
     auto [it, inserted] = groups.try_emplace(group_name);
@@ -680,12 +751,14 @@ ExperimentView BuildExperimentView(std::vector<RunData> runs, std::vector<Diagno
     if (inserted) {
       group.set_name(group_name);
       group.set_monitor_url(start.monitor_url());
-      for (const auto& [name, value] : start.hparams()) {
-        if (value.kind_case() == google::protobuf::Value::kNumberValue && std::isnan(value.number_value())) {
-          continue;  // NaN has no JSON form; the plugin treats it as unset.
-        }
-        (*group.mutable_hparams())[name] = value;
-      }
+      *group.mutable_hparams() = ShownHParams(start);
+    } else if (!SameHParams(group.hparams(), ShownHParams(start)) && differing.insert(group_name).second) {
+      view.diagnostics.push_back(Diagnostic{
+          DiagnosticKind::kGroupHParamsDiffer, run.name, "", 0,
+          absl::StrFormat("session group '%s': run '%s' has other hparams than '%s'; TensorBoard shows the "
+                          "hparams of whichever session its directory walk meets first (file-system order), "
+                          "here those of '%s'. Give each distinct set of hparams its own trial_id",
+                          group_name, run.name, group.sessions(0).name(), group.sessions(0).name())});
     }
     *group.add_sessions() = std::move(session);
   }

@@ -130,9 +130,28 @@ std::vector<std::pair<std::string, Value>> by_name(const HParams& hparams) {
 absl::StatusOr<proto::Summary> hparams_config_pb(const std::vector<HParam>& hparams,
                                                  const std::vector<Metric>& metrics,
                                                  std::optional<double> time_created_secs) {
+  ExperimentInfo info;
+  info.time_created_secs = time_created_secs;
+  return hparams_config_pb(hparams, metrics, info);
+}
+
+absl::StatusOr<proto::Summary> hparams_config_pb(const std::vector<HParam>& hparams,
+                                                 const std::vector<Metric>& metrics,
+                                                 const ExperimentInfo& info) {
   HParamsPluginData data;
   proto::hparams::Experiment* experiment = data.mutable_experiment();
-  experiment->set_time_created_secs(time_created_secs.has_value() ? *time_created_secs : now_secs());
+  for (const auto& [field, text] : {std::pair<const char*, const std::string*>{"name", &info.name},
+                                    {"description", &info.description},
+                                    {"user", &info.user}}) {
+    if (!internal::is_valid_utf8(*text)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("experiment ", field, " is not valid UTF-8; TensorBoard's reader drops such a config"));
+    }
+  }
+  experiment->set_name(info.name);
+  experiment->set_description(info.description);
+  experiment->set_user(info.user);
+  experiment->set_time_created_secs(info.time_created_secs.has_value() ? *info.time_created_secs : now_secs());
 
   std::set<std::string_view> names;
   for (const HParam& h : hparams) {

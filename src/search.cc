@@ -33,7 +33,15 @@ absl::Status check_searchable(const std::vector<HParam>& hparams) {
 absl::StatusOr<std::vector<Value>> grid_values(const HParam& hparam) {
   HP_RETURN_IF_ERROR(check_searchable({hparam}));
   const Domain& domain = *hparam.domain();
-  if (const auto* discrete = std::get_if<Discrete>(&domain)) return discrete->values();
+  if (const auto* discrete = std::get_if<Discrete>(&domain)) {
+    // A Discrete keeps duplicates as given; a grid point listed twice would
+    // only run the same trial twice.
+    std::vector<Value> values;
+    for (const Value& v : discrete->values()) {
+      if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
+    }
+    return values;
+  }
   if (const auto* ints = std::get_if<IntInterval>(&domain)) {
     if (ints->min_value() == ints->max_value()) return std::vector<Value>{ints->min_value()};
     return std::vector<Value>{ints->min_value(), ints->max_value()};

@@ -29,6 +29,14 @@ absl::Status SummaryWriter::hparams_config(const std::vector<HParam>& hparams,
   return write_summary(summary, kHParamsStep);
 }
 
+absl::Status SummaryWriter::hparams_config(const std::vector<HParam>& hparams,
+                                           const std::vector<Metric>& metrics, const ExperimentInfo& info) {
+  ExperimentInfo pinned = info;
+  if (!pinned.time_created_secs) pinned.time_created_secs = now();
+  HP_ASSIGN_OR_RETURN(proto::Summary summary, hparams_config_pb(hparams, metrics, pinned));
+  return write_summary(summary, kHParamsStep);
+}
+
 absl::Status SummaryWriter::hparams(const HParams& hparams, std::optional<std::string> trial_id,
                                     std::optional<double> start_time_secs) {
   HP_ASSIGN_OR_RETURN(proto::Summary summary,

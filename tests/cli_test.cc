@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "hparams/hparam.h"
 #include "hparams/reader.h"
+#include "hparams/summary.h"
 #include "hparams/writer.h"
 #include "io_test_util.h"
 
@@ -764,6 +767,228 @@ TEST(Cli, SampleStreamsTrialsInsteadOfCollectingThem) {
   Result three = Cli({"sample", kGolden + "/logdir", "-n", "3", "--seed", "7"});
   ASSERT_EQ(three.exit_code, 0) << three.err;
   EXPECT_EQ(first, three.out);
+}
+
+
+// --- Output that cannot be written, terminal injection, numbers (issue 8) -----
+
+// Runs `hparams ARGS...` with stdout sent to `stdout_path` (e.g. /dev/full).
+Result CliTo(const std::vector<std::string>& args, const std::string& stdout_path) {
+  std::string base = ::testing::TempDir() + "/cli_test_to_" + std::to_string(::getpid());
+  std::string command = Quote(kCli);
+  for (const std::string& a : args) command += " " + Quote(a);
+  command += " >" + Quote(stdout_path) + " 2>" + base + ".err";
+  int status = std::system(command.c_str());
+  Result result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.err = read_bytes(base + ".err");
+  fs::remove(base + ".err");
+  return result;
+}
+
+TEST(Cli, OutputThatCannotBeWrittenExitsTwo) {
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  const std::string logdir = kGolden + "/logdir";
+  const std::vector<std::vector<std::string>> commands = {
+      {"show", logdir},  {"export", logdir, "--format", "csv"}, {"export", logdir, "--format", "json"},
+      {"grid", logdir},  {"check", logdir},                      {"sample", logdir, "-n", "3"},
+      {"show", "--help"}};
+  for (const auto& args : commands) {
+    Result r = CliTo(args, "/dev/full");
+    EXPECT_EQ(r.exit_code, 2) << args[0] << " " << args[1];
+    EXPECT_THAT(r.err, HasSubstr("cannot write to stdout")) << args[0];
+  }
+}
+
+TEST(Cli, ShowAndCheckEscapeControlCharacters) {
+  Scratch dir;
+  const std::string run = "run\x1b]0;pwned\a\x1b[2J";
+  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "opt", "--metric", "acc"}).exit_code, 0);
+  ASSERT_EQ(Cli({"log", dir / run, "--hparam", "opt=a\nb\xc2\x9b", "--scalar", "acc=0.5@1"}).exit_code, 0);
+  ASSERT_EQ(Cli({"log", dir / "plain", "--hparam", "opt=x", "--hparam", "bad\x1b[2J=1"}).exit_code, 0);
+  Result show = Cli({"show", dir.path()});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_THAT(show.out, Not(HasSubstr("\x1b")));
+  EXPECT_THAT(show.out, Not(HasSubstr("\a")));
+  EXPECT_THAT(show.out, Not(HasSubstr("\xc2\x9b")));
+  EXPECT_THAT(show.out, HasSubstr("run\\x1b]0;pwned\\x07\\x1b[2J"));
+  EXPECT_THAT(show.out, HasSubstr("a\\nb\\u009b"));
+  EXPECT_EQ(Lines(show.out).size(), 4u) << show.out;  // header, rule, two rows
+  Result check = Cli({"check", dir.path()});
+  EXPECT_THAT(check.out, Not(HasSubstr("\x1b")));
+  EXPECT_THAT(check.out, HasSubstr("bad\\x1b[2J"));
+}
+
+TEST(Cli, MalformedAndOutOfRangeNumbersExitTwo) {
+  Scratch dir;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"log", dir.path(), "--hparam", "a=1", "--scalar", "acc=1e999@1"}, "beyond the largest double"},
+      {{"log", dir.path(), "--hparam", "a=1", "--scalar", "acc=0.5@ 7"}, "is not an integer"},
+      {{"log", dir.path(), "--hparam", "a=1", "--scalar", "acc= 0.5@7"}, "is not a number"},
+      {{"log", dir.path(), "--hparam", "a=1", "--scalar", "acc=0x1p3@7"}, "is not a number"},
+      {{"log", dir.path(), "--hparam", "a=1", "--scalar", "acc=0.5@9223372036854775808"}, "64-bit"},
+      {{"log", dir.path(), "--hparam", "a=1e999"}, "beyond the largest double"},
+      {{"log", dir.path(), "--hparam", "a=18446744073709551616"}, "outside the integer range"},
+      {{"log", dir.path(), "--hparam", "a=-9223372036854775809"}, "outside the integer range"},
+      {{"log", dir.path(), "--hparam", "a=int: 1"}, "is not an integer"},
+      {{"config", dir.path(), "--hparam", "x=int: 1, 2"}, "is not an integer"},
+      {{"config", dir.path(), "--hparam", "x=real:0..1e999"}, "beyond the largest double"},
+      {{"config", dir.path(), "--hparam", "x=float:1,2 "}, "is not a number"},
+      {{"config", dir.path(), "--hparam", "x", "--time", " 5"}, "--time ' 5'"},
+      {{"config", dir.path(), "--hparam", "x", "--time", "1e999"}, "--time '1e999'"},
+      {{"config", dir.path(), "--hparam", "x", "--time", "0x1p3"}, "--time '0x1p3'"},
+      {{"sample", kGolden + "/logdir", "-n", " 3"}, "-n ' 3' is not a non-negative integer"},
+      {{"sample", kGolden + "/logdir", "-n", "3", "--seed", " 1"}, "--seed ' 1'"},
+  };
+  for (const auto& [args, message] : cases) {
+    Result r = Cli(args);
+    EXPECT_EQ(r.exit_code, 2) << ::testing::PrintToString(args);
+    EXPECT_THAT(r.err, HasSubstr(message)) << ::testing::PrintToString(args);
+  }
+  EXPECT_FALSE(fs::exists(dir.path()));
+}
+
+TEST(Cli, SortPutsNaNLastLikeMissingValues) {
+  Scratch dir;
+  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "i", "--metric", "m"}).exit_code, 0);
+  const std::vector<std::pair<std::string, std::string>> runs = {
+      {"a", "nan"}, {"b", "2"}, {"c", "nan"}, {"d", "1"}, {"e", ""}, {"f", "3"}, {"g", "nan"}};
+  for (size_t i = 0; i < runs.size(); ++i) {
+    std::vector<std::string> args = {"log", dir / runs[i].first, "--hparam", "i=" + std::to_string(i)};
+    if (!runs[i].second.empty()) args.insert(args.end(), {"--scalar", "m=" + runs[i].second + "@1"});
+    ASSERT_EQ(Cli(args).exit_code, 0);
+  }
+  for (bool desc : {false, true}) {
+    std::vector<std::string> args = {"export", dir.path(), "--format", "csv", "--sort", "m"};
+    if (desc) args.push_back("--desc");
+    Result r = Cli(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string order;
+    for (const std::string& line : Lines(r.out)) order += line.substr(0, line.find(','));
+    ASSERT_EQ(order.size(), 10u) << r.out;
+    EXPECT_EQ(order.substr(0, 6), desc ? "Runfbd" : "Rundbf");
+    std::string rest = order.substr(6);
+    std::sort(rest.begin(), rest.end());
+    EXPECT_EQ(rest, "aceg");  // NaN and missing, in server order
+  }
+}
+
+// --- What TensorBoard shows (issue 10) ------------------------------------------
+
+TEST(Cli, ValuesFollowPythonsLiteralGrammar) {
+  Scratch dir;
+  const std::vector<std::string> values = {
+      "hex=0x10",        "oct=0o17",      "bin=0b11",         "hexu=0X_f_f", "fl=1_000.5", "dot=1.",
+      "lead=.5",         "exp=1E3",       "u64=18446744073709551615",         "neg=-0x10",  "t=True",
+      "f=False",         "zero=0_0",      "octal_like=007",  "bad=0x",       "under=1_000_", "word=1e",
+      "nan=nan",         "min=-9223372036854775808"};
+  std::vector<std::string> args = {"log", dir.path()};
+  for (const std::string& v : values) args.insert(args.end(), {"--hparam", v});
+  Result r = Cli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto runs = ReadLogdir(dir.path());
+  ASSERT_TRUE(runs.ok());
+  ASSERT_TRUE((*runs)[0].session_start.has_value());
+  const auto& h = (*runs)[0].session_start->hparams();
+  EXPECT_EQ(h.at("hex").number_value(), 16);
+  EXPECT_EQ(h.at("oct").number_value(), 15);
+  EXPECT_EQ(h.at("bin").number_value(), 3);
+  EXPECT_EQ(h.at("hexu").number_value(), 255);
+  EXPECT_EQ(h.at("fl").number_value(), 1000.5);
+  EXPECT_EQ(h.at("dot").number_value(), 1.0);
+  EXPECT_EQ(h.at("lead").number_value(), 0.5);
+  EXPECT_EQ(h.at("exp").number_value(), 1000.0);
+  EXPECT_EQ(h.at("u64").number_value(), 18446744073709551615.0);
+  EXPECT_EQ(h.at("neg").number_value(), -16);
+  EXPECT_TRUE(h.at("t").bool_value());
+  EXPECT_FALSE(h.at("f").bool_value());
+  EXPECT_EQ(h.at("zero").number_value(), 0);
+  EXPECT_EQ(h.at("octal_like").string_value(), "007");
+  EXPECT_EQ(h.at("bad").string_value(), "0x");
+  EXPECT_EQ(h.at("under").string_value(), "1_000_");
+  EXPECT_EQ(h.at("word").string_value(), "1e");
+  EXPECT_TRUE(std::isnan(h.at("nan").number_value()));
+  // The group name is Python's hash of the typed values: 0x10 is the int 16,
+  // 1_000.5 the float, 2^64-1 an int.
+  HParams typed{{"hex", 16},       {"oct", 15},   {"bin", 3},    {"hexu", 255},  {"fl", 1000.5},
+                {"dot", 1.0},      {"lead", 0.5}, {"exp", 1000.0},
+                {"u64", std::numeric_limits<uint64_t>::max()},  {"neg", -16},   {"t", true},
+                {"f", false},      {"zero", 0},   {"octal_like", "007"}, {"bad", "0x"}, {"under", "1_000_"},
+                {"word", "1e"},    {"nan", std::numeric_limits<double>::quiet_NaN()},
+                {"min", std::numeric_limits<int64_t>::min()}};
+  EXPECT_EQ((*runs)[0].session_start->group_name(), group_name(typed).value());
+}
+
+TEST(Cli, ExportJsonWritesNonFiniteNumbersAsTensorBoardDoes) {
+  Scratch dir;
+  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "x", "--metric", "m"}).exit_code, 0);
+  const std::vector<std::pair<std::string, std::string>> runs = {
+      {"r0", "nan"}, {"r1", "inf"}, {"r2", "-inf"}, {"r3", "-0.0"}, {"r4", "0.5"}};
+  for (size_t i = 0; i < runs.size(); ++i) {
+    ASSERT_EQ(Cli({"log", dir / runs[i].first, "--hparam", i == 3 ? "x=-0.0" : "x=" + std::to_string(i),
+                   "--scalar", "m=" + runs[i].second + "@1"})
+                  .exit_code,
+              0);
+  }
+  Result r = Cli({"export", dir.path(), "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, std::string> metric;  // session -> the metric's JSON text
+  for (const std::string& line : Lines(r.out)) {
+    size_t session = line.find("\"sessions\": [\"");
+    size_t m = line.find("\"m\": ");
+    if (session == std::string::npos || m == std::string::npos) continue;
+    metric[line.substr(session + 14, 2)] = line.substr(m + 5, line.find('}', m) - m - 5);
+  }
+  EXPECT_EQ(metric["r0"], "\"NaN\"");
+  EXPECT_EQ(metric["r1"], "\"Infinity\"");
+  EXPECT_EQ(metric["r2"], "\"-Infinity\"");
+  // A group's metric is an average, and 0 + -0.0 is 0.0 (TensorBoard's too).
+  EXPECT_EQ(metric["r3"], "0");
+  EXPECT_EQ(metric["r4"], "0.5");
+  EXPECT_THAT(r.out, HasSubstr("\"hparams\": {\"x\": -0.0}"));
+  // Still JSON, and a double field reads the strings back as the numbers.
+  auto rows = ParseJson<google::protobuf::ListValue>(r.out);
+  EXPECT_EQ(rows.values_size(), 5);
+}
+
+TEST(Cli, ShowAndExportIncludeHParamsMissingFromTheConfig) {
+  const std::string logdir = kGolden + "/differential/s17_not_in_config/logdir";
+  Result show = Cli({"show", logdir});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  const std::string header = Lines(show.out)[0];
+  EXPECT_THAT(header, ::testing::ContainsRegex("a +b +c +d +e +m +Status"));
+  Result json = Cli({"export", logdir, "--format", "json"});
+  EXPECT_THAT(json.out, HasSubstr("\"hparams\": {\"a\": 1, \"b\": \"x\", \"d\": \"extra\"}"));
+  EXPECT_THAT(json.out, HasSubstr("\"hparams\": {\"d\": 3.5, \"e\": true}"));
+}
+
+TEST(Cli, CheckSaysWhyTensorBoardCannotShowStepsBeyondInt32) {
+  ExpectFinding(kGolden + "/differential/s21c_steps_beyond_int32/logdir", "step_beyond_int32",
+                {"run 'r-a'", "step 2147483648", "TensorBoard cannot show this experiment", "HTTP 500"});
+}
+
+TEST(Cli, CheckFindsAStatusOutsideTheEnumAndShowHidesTheSession) {
+  const std::string logdir = kGolden + "/differential/s14b_status_out_of_enum/logdir";
+  ExpectFinding(logdir, "status_out_of_enum", {"run 'r-bogus'", "status 7", "hides this session"});
+  Result show = Cli({"show", logdir});
+  EXPECT_THAT(show.out, Not(HasSubstr("r-bogus")));
+}
+
+TEST(Cli, CheckFindsGroupsWhoseSessionsHaveDifferentHParams) {
+  ExpectFinding(kGolden + "/differential/s12_trial_id/logdir", "group_hparams_differ",
+                {"session group 'trial-A'", "run 'r1'", "'r0'", "file-system order"});
+}
+
+// The seed's pitfall: the config says `accuracy`, Keras wrote
+// `epoch_accuracy` under train/ and validation/.
+TEST(Cli, CheckNamesTheKerasTagItsGroupsAndTheExactFix) {
+  Scratch dir("logdir_validation");
+  fs::remove(dir / kEventFile);
+  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "num_units=int:16,32", "--metric", "accuracy"}).exit_code, 0);
+  ExpectFinding(dir.path(), "metric_not_found",
+                {"tag='accuracy'", "`epoch_accuracy` in groups 'train', 'validation'",
+                 "renaming the tag alone", "hp::Metric(\"epoch_accuracy\").group(\"validation\")",
+                 "--metric 'epoch_accuracy;group=validation'"});
 }
 
 #endif  // HPARAMS_CLI_PATH

@@ -25,23 +25,27 @@ TEST(Discrete, BuildsFromBracedLiteralsOfEachKind) {
   EXPECT_EQ(bools.data_type(), proto::hparams::DATA_TYPE_BOOL);
 }
 
-TEST(Discrete, SortsAndDropsDuplicatesAsPython) {
+TEST(Discrete, SortsAndKeepsDuplicatesAsPython) {
   const Discrete d({32, 16, 32, 8});
-  EXPECT_EQ(d.values(), (std::vector<Value>{8, 16, 32}));
+  EXPECT_EQ(d.values(), (std::vector<Value>{8, 16, 32, 32}));
   const Discrete s({"sgd", "adam", "Adam", "sgd"});
-  EXPECT_EQ(s.values(), (std::vector<Value>{"Adam", "adam", "sgd"}));
+  EXPECT_EQ(s.values(), (std::vector<Value>{"Adam", "adam", "sgd", "sgd"}));
   const Discrete b({true, false, true});
-  EXPECT_EQ(b.values(), (std::vector<Value>{false, true}));
-  EXPECT_EQ(d.repr(), "Discrete([8, 16, 32])");
+  EXPECT_EQ(b.values(), (std::vector<Value>{false, true, true}));
+  EXPECT_EQ(d.repr(), "Discrete([8, 16, 32, 32])");
 }
 
 TEST(Discrete, MixesIntsAndFloatsButKeepsEachKind) {
   const Discrete d({2.5, 1, 1.0, 0.5});
   ASSERT_TRUE(d.status().ok()) << d.status();
-  // 1 and 1.0 are equal in Python: the first given is kept.
-  EXPECT_EQ(d.values(), (std::vector<Value>{0.5, 1, 2.5}));
+  // 1 and 1.0 are equal in Python: the stable sort keeps both, in order.
+  EXPECT_EQ(d.values(), (std::vector<Value>{0.5, 1, 1.0, 2.5}));
   EXPECT_TRUE(d.values()[1].is_int());
-  EXPECT_EQ(Discrete({0.0, -0.0}).values().size(), 1u);
+  EXPECT_TRUE(d.values()[2].is_float());
+  const Discrete zeros({0.0, -0.0, 0.0});
+  EXPECT_EQ(zeros.values().size(), 3u);
+  EXPECT_TRUE(zeros.contains(-0.0));
+  EXPECT_TRUE(zeros.contains(0.0));
 }
 
 TEST(Discrete, InvalidDomainsReportWhy) {
@@ -101,6 +105,13 @@ TEST(RealInterval, ContainsIntsAndFloatsInRange) {
   const RealInterval d(0.5, 2.0);
   EXPECT_TRUE(d.contains(1));
   EXPECT_TRUE(d.contains(2.0));
+  // An int equal to either bound is inside, as in Python (s05).
+  EXPECT_TRUE(RealInterval(1.0, 2.0).contains(1));
+  EXPECT_TRUE(RealInterval(1.0, 2.0).contains(2));
+  EXPECT_TRUE(RealInterval(0.0, 0.5).contains(0));
+  EXPECT_TRUE(RealInterval(-0.0, 0.0).contains(0));
+  EXPECT_FALSE(RealInterval(1.0, 2.0).contains(0));
+  EXPECT_FALSE(RealInterval(1.0, 2.0).contains(3));
   EXPECT_FALSE(d.contains(2.0000001));
   EXPECT_FALSE(d.contains(std::nan("")));
   EXPECT_FALSE(d.contains("1"));

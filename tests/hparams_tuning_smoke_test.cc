@@ -173,6 +173,49 @@ TEST(HParamsTuningSmoke, ASeedGivesTheSameAccuraciesInBothModesAndEveryRun) {
   EXPECT_EQ(results[0], results[2]) << "the same seed gave different results";
 }
 
+// The pattern of examples/slurm: the config once, then each trial in a
+// process of its own, in any order, equals one process running the grid.
+TEST(HParamsTuningSmoke, ASweepOfSingleTrialsEqualsTheOneProcessRun) {
+  SKIP_WITHOUT_DATASET();
+  const std::string whole = fresh_dir("sweep_whole");
+  const RunResult all = run_tuning("--mode direct --seed 3 --logdir '" + whole +
+                                   "' --train-limit " + kTrainLimit);
+  ASSERT_EQ(all.exit_code, 0) << all.output;
+
+  const std::string sweep = fresh_dir("sweep_tasks");
+  const RunResult config = run_tuning("--mode direct --config-only --logdir '" + sweep + "'");
+  ASSERT_EQ(config.exit_code, 0) << config.output;
+  EXPECT_EQ(config.output.find("Fashion-MNIST"), std::string::npos) << "loaded data for nothing";
+  EXPECT_FALSE(fs::exists(sweep + "/run-0"));
+  for (int trial : {7, 2, 0, 5, 1, 6, 3, 4}) {
+    const RunResult task = run_tuning("--mode direct --seed 3 --trial " + std::to_string(trial) +
+                                      " --logdir '" + sweep + "' --train-limit " + kTrainLimit);
+    ASSERT_EQ(task.exit_code, 0) << task.output;
+    EXPECT_NE(task.output.find("--- Starting trial: run-" + std::to_string(trial)),
+              std::string::npos) << task.output;
+    EXPECT_EQ(task.output.find("--- Starting trial: run-" + std::to_string((trial + 1) % 8)),
+              std::string::npos) << "trial " << trial << " ran others too";
+  }
+  absl::StatusOr<ExperimentView> whole_view = LoadExperiment(whole);
+  absl::StatusOr<ExperimentView> sweep_view = LoadExperiment(sweep);
+  ASSERT_TRUE(whole_view.ok()) << whole_view.status();
+  ASSERT_TRUE(sweep_view.ok()) << sweep_view.status();
+  ExpectSeedGrid(*sweep_view, "", "accuracy");  // also: one config, no diagnostics
+  EXPECT_EQ(metric_by_run(*sweep_view), metric_by_run(*whole_view));
+}
+
+TEST(HParamsTuningSmoke, ATrialAloneWritesNoConfig) {
+  SKIP_WITHOUT_DATASET();
+  const std::string logdir = fresh_dir("trial_alone");
+  const RunResult run = run_tuning("--trial 5 --logdir '" + logdir + "' --train-limit 500");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  std::vector<std::string> entries;
+  for (const auto& entry : fs::directory_iterator(logdir)) {
+    entries.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(entries, std::vector<std::string>{"run-5"}) << "config or other runs at the root";
+}
+
 TEST(HParamsTuningSmoke, PrintsPlainLinesAndARankedTableWhenNotOnATerminal) {
   SKIP_WITHOUT_DATASET();
   const std::string logdir = fresh_dir("table");
@@ -193,7 +236,8 @@ TEST(HParamsTuningSmoke, HelpExitsZeroAndBadFlagsExitTwo) {
   RunResult help = run_tuning("--help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.output.find("--train-limit"), std::string::npos) << help.output;
-  for (const char* bad : {"--mode keras", "--bogus 1", "--seed", "--train-limit 0", "--epochs x"}) {
+  for (const char* bad : {"--mode keras", "--bogus 1", "--seed", "--train-limit 0", "--epochs x",
+                          "--trial 8", "--trial -1", "--trial 1 --config-only"}) {
     const RunResult run = run_tuning(bad);
     EXPECT_EQ(run.exit_code, 2) << bad << "\n" << run.output;
     EXPECT_NE(run.output.find("Usage"), std::string::npos) << bad;

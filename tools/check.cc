@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "table.h"
@@ -74,6 +76,24 @@ std::string SessionAbove(const ExperimentView& view, const std::string& run) {
   }
 }
 
+// Whether a logged tag looks like the configured one: equal but for case, or
+// one containing the other (accuracy / epoch_accuracy / val_accuracy).
+bool SimilarTag(const std::string& logged, const std::string& configured) {
+  if (configured.empty() || logged == configured) return false;
+  const std::string a = absl::AsciiStrToLower(logged);
+  const std::string b = absl::AsciiStrToLower(configured);
+  return absl::StrContains(a, b) || absl::StrContains(b, a);
+}
+
+// The C++ and CLI spelling of the metric (tag, one of `groups`), preferring
+// the validation group, which is what a tuning dashboard usually compares.
+std::string MetricFix(const std::string& tag, const std::set<std::string>& groups) {
+  std::string group = groups.count("validation") ? "validation" : *groups.begin();
+  if (group.empty()) return absl::StrFormat("hp::Metric(\"%s\") (CLI: --metric '%s')", tag, tag);
+  return absl::StrFormat("hp::Metric(\"%s\").group(\"%s\") (CLI: --metric '%s;group=%s')", tag, group, tag,
+                         group);
+}
+
 void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
   std::vector<const RunData*> sessions;
   for (const RunData& run : view.runs) {
@@ -113,7 +133,21 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
     if (!groups.empty()) {
       std::vector<std::string> options;
       for (const std::string& g : groups) options.push_back("group='" + g + "'");
-      suggestion = "did you mean " + absl::StrJoin(options, " or ") + "?";
+      suggestion = "did you mean " + absl::StrJoin(options, " or ") + "? Configure " +
+                   MetricFix(metric.name().tag(), groups);
+    }
+    // Tags like the configured one (Keras writes `epoch_accuracy` under
+    // train/ and validation/ for a metric named `accuracy`), with the
+    // groups they are in: fixing the tag alone leaves the column empty.
+    std::map<std::string, std::set<std::string>> similar;
+    for (const RunData& run : view.runs) {
+      std::string session = SessionAbove(view, run.name);
+      if (session.empty()) continue;
+      for (const auto& [tag, unused] : run.scalars) {
+        if (SimilarTag(tag, metric.name().tag())) {
+          similar[tag].insert(run.name == session ? "" : run.name.substr(session.size() + 1));
+        }
+      }
     }
     std::string message;
     if (!places.empty()) {
@@ -122,6 +156,20 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
                                 suggestion.empty() ? "those runs belong to no session; log hparams() in the run "
                                                      "directory that holds them (or its parent)"
                                                    : suggestion);
+    } else if (!similar.empty()) {
+      std::vector<std::string> found;
+      for (const auto& [tag, in_groups] : similar) {
+        std::vector<std::string> quoted;
+        for (const std::string& g : in_groups) quoted.push_back("'" + g + "'");
+        found.push_back(absl::StrFormat("`%s` in group%s %s", tag, in_groups.size() == 1 ? "" : "s",
+                                        absl::StrJoin(quoted, ", ")));
+      }
+      const auto& [tag, in_groups] = *similar.begin();
+      message = absl::StrFormat(
+          "%s is logged in no run, but the sessions have %s. A metric is found by its tag AND its group (the "
+          "subdirectory of the session run), so renaming the tag alone still leaves the column empty; configure "
+          "%s",
+          what, absl::StrJoin(found, " and "), MetricFix(tag, in_groups));
     } else if (!nearby_tags.empty()) {
       message = absl::StrFormat("%s is logged in no run; the sessions have scalar tags %s: is the tag misspelled?",
                                 what, ListSome({nearby_tags.begin(), nearby_tags.end()}));

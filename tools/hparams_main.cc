@@ -3,7 +3,9 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <random>
 #include <string>
@@ -49,10 +51,13 @@ constexpr char kShowHelp[] = R"(usage: hparams show LOGDIR [--sort COLUMN] [--de
 Prints the HParams dashboard's table view: one row per session group, the
 group's runs, its hparams, its metrics (averaged over the group's sessions,
 as TensorBoard does) and its sessions' status. A missing value shows as '-'.
+Hparams the config does not list follow the configured ones, by name.
+Control characters in names and values print escaped (\n, \t, \x1b).
 Rows are in TensorBoard's order (by group name) unless sorted.
 
   --sort COLUMN  sort by a metric (tag, group/tag or display name) or an
-                 hparam (name or display name); missing values go last
+                 hparam (name or display name); missing values and NaN go
+                 last
   --desc         sort descending
 )";
 
@@ -62,7 +67,10 @@ Writes the table of 'hparams show' to stdout, as the dashboard's download:
   csv       header row, then one row per session group
   markdown  a GitHub-flavoured table
   json      an array of {"group", "sessions", "hparams", "metrics", "status"}
-            objects; metrics are keyed by tag, or group/tag
+            objects; metrics are keyed by tag, or group/tag. NaN, +Inf and
+            -Inf are written as TensorBoard's JSON writes them: the strings
+            "NaN", "Infinity", "-Infinity"; -0.0 stays -0.0
+Exit status 2 if stdout cannot be written (e.g. a full disk).
 )";
 
 constexpr char kCheckHelp[] = R"(usage: hparams check LOGDIR
@@ -78,6 +86,10 @@ each ("CODE: message"), and exits 1 if there is any:
   duplicate_session_start / duplicate_session_end
   bad_plugin_version / bad_plugin_data
   corrupt_record / truncated_file / unreadable_file
+  step_beyond_int32        a metric step outside int32: TensorBoard cannot show
+                           the experiment at all (session_groups fails)
+  status_out_of_enum       a session end status TensorBoard hides the session for
+  group_hparams_differ     sessions of one group with different hparams
 )";
 
 constexpr char kConfigHelp[] = R"(usage: hparams config LOGDIR --hparam SPEC... [--metric SPEC...] [--time SECS]
@@ -110,8 +122,11 @@ constexpr char kLogHelp[] = R"(usage: hparams log RUN_DIR --hparam NAME=VALUE...
 Records one trial in RUN_DIR (created if needed), as hp::SummaryWriter
 would: its hparams (session start), then its scalars, then its status.
 
-  --hparam NAME=VALUE  repeatable; VALUE is typed like a Python literal:
-                       16 -> int, 0.1 -> float, true/false -> bool, else str;
+  --hparam NAME=VALUE  repeatable; VALUE is typed by Python's literal
+                       grammar: 16, -3, 0x10, 0o17, 0b11, 1_000 -> int (up
+                       to 2^64-1), 0.1, 1e-5, 1_000.5, nan, inf -> float,
+                       True/False (or true/false) -> bool, else str; an
+                       out-of-range number (1e999) is an error;
                        int:16, float:16, str:16, bool:true force a type;
                        '\=' puts '=' in NAME; VALUE is taken verbatim
   --trial-id ID        the session group name (default: hash of the hparams)
@@ -211,9 +226,9 @@ int RunCheck(const std::vector<std::string>& argv) {
   auto view = Load(args->positional[0]);
   if (!view.ok()) return Failure("check", view.status());
   std::vector<Finding> findings = CheckExperiment(*view);
-  for (const Finding& f : findings) std::cout << f.code << ": " << f.message << "\n";
+  for (const Finding& f : findings) std::cout << f.code << ": " << EscapeControl(f.message) << "\n";
   if (findings.empty()) {
-    std::cout << "no problems found in " << args->positional[0] << "\n";
+    std::cout << "no problems found in " << EscapeControl(args->positional[0]) << "\n";
     return kOk;
   }
   std::cout << absl::StrFormat("%d finding%s\n", findings.size(), findings.size() == 1 ? "" : "s");
@@ -222,13 +237,13 @@ int RunCheck(const std::vector<std::string>& argv) {
 
 absl::StatusOr<std::optional<double>> TimeFlag(const Args& args) {
   if (!args.has("time")) return std::optional<double>();
-  char* end = nullptr;
   std::string text = args.get("time");
-  double t = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !std::isfinite(t)) {
-    return absl::InvalidArgumentError("--time '" + text + "' is not a number of seconds");
+  auto t = ParseFiniteNumber(text, "--time");
+  if (!t.ok()) {
+    return absl::InvalidArgumentError("--time '" + text + "' is not a number of seconds (" +
+                                      std::string(t.status().message()) + ")");
   }
-  return std::optional<double>(t);
+  return std::optional<double>(*t);
 }
 
 WriterOptions WriterOptionsFor(std::optional<double> time) {
@@ -306,6 +321,10 @@ int RunLog(const std::vector<std::string>& argv) {
   for (const std::string& spec : args->all("scalar")) {
     auto scalar = ParseScalarSpec(spec);
     if (!scalar.ok()) return UsageError("log", std::string(scalar.status().message()));
+    // The writer would refuse a non-UTF-8 tag after the file exists; refuse it first.
+    if (absl::Status s = Metric(scalar->tag).validate(); !s.ok()) {
+      return UsageError("log", "--scalar: " + std::string(s.message()));
+    }
     scalars.push_back(*std::move(scalar));
   }
   std::optional<SessionStatus> status;
@@ -422,19 +441,16 @@ int RunSample(const std::vector<std::string>& argv) {
     return kOk;
   }
   if (!args->has("num")) return UsageError("sample", "-n N (the number of trials) is required");
-  char* end = nullptr;
   std::string n_text = args->get("num");
-  errno = 0;
-  long long n = std::strtoll(n_text.c_str(), &end, 10);
-  if (n_text.empty() || *end != '\0' || n < 0 || errno == ERANGE) {
+  auto n_parsed = ParseUnsigned(n_text, "-n");
+  if (!n_parsed.ok() || *n_parsed > static_cast<uint64_t>(std::numeric_limits<long long>::max())) {
     return UsageError("sample", "-n '" + n_text + "' is not a non-negative integer");
   }
+  const long long n = static_cast<long long>(*n_parsed);
   std::string seed_text = args->get("seed", "0");
-  errno = 0;
-  unsigned long long seed = std::strtoull(seed_text.c_str(), &end, 10);
-  if (seed_text.empty() || *end != '\0' || seed_text[0] == '-' || errno == ERANGE) {
-    return UsageError("sample", "--seed '" + seed_text + "' is not a non-negative integer");
-  }
+  auto seed_parsed = ParseUnsigned(seed_text, "--seed");
+  if (!seed_parsed.ok()) return UsageError("sample", "--seed '" + seed_text + "' is not a non-negative integer");
+  const uint64_t seed = *seed_parsed;
   auto hparams = ConfigHParams(args->positional[0]);
   if (!hparams.ok()) return Failure("sample", hparams.status());
   // Checks the domains even for -n 0.
@@ -453,7 +469,21 @@ int RunSample(const std::vector<std::string>& argv) {
   return kOk;
 }
 
-int Main(int argc, char** argv) {
+// Exit status 2 when stdout lost anything (a full disk, /dev/full, a closed
+// descriptor): a truncated CSV must not look like a finished one. stdio
+// buffers, so errors surface only on the final flush.
+int FinishStdout(const std::string& command, int code) {
+  std::cout.flush();
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  if (flushed && std::cout && !std::ferror(stdout)) return code;
+  const int error = errno;
+  std::cerr << "hparams " << command << ": cannot write to stdout"
+            << (error != 0 ? std::string(": ") + std::strerror(error) : std::string()) << "\n";
+  return kError;
+}
+
+int Dispatch(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << kMainHelp;
     return kError;
@@ -472,6 +502,11 @@ int Main(int argc, char** argv) {
   if (command == "sample") return RunSample(rest);
   std::cerr << "hparams: unknown command '" << command << "'\n\n" << kMainHelp;
   return kError;
+}
+
+int Main(int argc, char** argv) {
+  const int code = Dispatch(argc, argv);
+  return FinishStdout(argc < 2 ? "" : argv[1], code);
 }
 
 }  // namespace

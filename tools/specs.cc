@@ -1,9 +1,10 @@
 // Parsing of `hparams config` / `hparams log` argument syntax (see specs.h).
 #include "specs.h"
 
-#include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -63,62 +64,148 @@ std::string Unescape(const std::string& text) {
   return out;
 }
 
-absl::StatusOr<int64_t> ParseInt(const std::string& text, const std::string& context) {
-  errno = 0;
-  char* end = nullptr;
-  long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno == ERANGE) {
-    return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not an integer", context, text));
-  }
-  return static_cast<int64_t>(v);
+// Python's integer literal with an optional sign: decimal without leading
+// zeros (0 and 0_0 aside), 0x / 0o / 0b with any case, single underscores
+// between digits or after the prefix (1_000, 0x_ff; not _1, 1_ or 1__0).
+struct IntLiteral {
+  bool negative = false;
+  uint64_t magnitude = 0;
+  bool overflow = false;  // the magnitude does not fit 64 bits
+};
+
+int DigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
+  return 99;
 }
 
-absl::StatusOr<double> ParseDouble(const std::string& text, const std::string& context) {
-  char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || absl::StrContains(text, "0x") || absl::StrContains(text, "0X")) {
-    return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not a number", context, text));
+// Digits of `base` with single underscores between them; an underscore may
+// also come first when `leading_underscore` (right after a 0x prefix).
+bool ParseDigits(std::string_view t, int base, bool leading_underscore, IntLiteral* out) {
+  if (t.empty()) return false;
+  bool previous_digit = leading_underscore;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '_') {
+      if (!previous_digit || i + 1 == t.size()) return false;
+      previous_digit = false;
+      continue;
+    }
+    const int d = DigitValue(t[i]);
+    if (d >= base) return false;
+    previous_digit = true;
+    if (out->magnitude > (UINT64_MAX - static_cast<uint64_t>(d)) / static_cast<uint64_t>(base)) {
+      out->overflow = true;
+    }
+    out->magnitude = out->magnitude * static_cast<uint64_t>(base) + static_cast<uint64_t>(d);
+  }
+  return true;
+}
+
+std::optional<IntLiteral> ParseIntLiteral(std::string_view t) {
+  IntLiteral out;
+  if (!t.empty() && (t[0] == '-' || t[0] == '+')) {
+    out.negative = t[0] == '-';
+    t.remove_prefix(1);
+  }
+  if (t.size() > 2 && t[0] == '0') {
+    const char prefix = static_cast<char>(absl::ascii_tolower(static_cast<unsigned char>(t[1])));
+    const int base = prefix == 'x' ? 16 : prefix == 'o' ? 8 : prefix == 'b' ? 2 : 0;
+    if (base != 0) {
+      if (!ParseDigits(t.substr(2), base, true, &out)) return std::nullopt;
+      return out;
+    }
+  }
+  if (!ParseDigits(t, 10, false, &out)) return std::nullopt;
+  if (t[0] == '0' && out.magnitude != 0) return std::nullopt;  // 007 is no Python literal
+  return out;
+}
+
+// Python's float literal with an optional sign (1.5, 1., .5, 1e-5, 1_000.5),
+// or nan / inf / infinity in any case, as Python's float() reads them.
+bool IsFloatLiteral(std::string_view t) {
+  if (!t.empty() && (t[0] == '-' || t[0] == '+')) t.remove_prefix(1);
+  const std::string lower = absl::AsciiStrToLower(std::string(t));
+  if (lower == "nan" || lower == "inf" || lower == "infinity") return true;
+  IntLiteral unused;
+  auto digit_part = [&](std::string_view part) { return ParseDigits(part, 10, false, &unused); };
+  std::string_view mantissa = t;
+  const size_t e = lower.find('e');
+  if (e != std::string::npos) {
+    std::string_view exponent = t.substr(e + 1);
+    if (!exponent.empty() && (exponent[0] == '-' || exponent[0] == '+')) exponent.remove_prefix(1);
+    if (!digit_part(exponent)) return false;
+    mantissa = t.substr(0, e);
+  }
+  const size_t dot = mantissa.find('.');
+  if (dot == std::string_view::npos) return e != std::string::npos && digit_part(mantissa);
+  std::string_view whole = mantissa.substr(0, dot);
+  std::string_view fraction = mantissa.substr(dot + 1);
+  if (whole.empty() && fraction.empty()) return false;
+  return (whole.empty() || digit_part(whole)) && (fraction.empty() || digit_part(fraction));
+}
+
+// The double a float literal (IsFloatLiteral) stands for; OutOfRange for a
+// finite literal too large for a double (1e999), which Python would
+// silently turn into inf.
+absl::StatusOr<double> FloatLiteralValue(const std::string& text, const std::string& context) {
+  std::string digits;
+  for (char c : text) {
+    if (c != '_') digits.push_back(c);
+  }
+  const double v = std::strtod(digits.c_str(), nullptr);
+  const std::string lower = absl::AsciiStrToLower(text);
+  if (std::isinf(v) && !absl::StrContains(lower, "inf")) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s: '%s' is beyond the largest double (about 1.8e308); write inf if you mean infinity", context, text));
   }
   return v;
+}
+
+absl::StatusOr<int64_t> ParseInt(const std::string& text, const std::string& context) {
+  std::optional<IntLiteral> literal = ParseIntLiteral(text);
+  if (!literal) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not an integer", context, text));
+  }
+  const uint64_t limit = literal->negative ? uint64_t{1} << 63 : static_cast<uint64_t>(INT64_MAX);
+  if (literal->overflow || literal->magnitude > limit) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: '%s' is outside the 64-bit integer range [-2^63, 2^63-1]", context, text));
+  }
+  return literal->negative ? static_cast<int64_t>(uint64_t{0} - literal->magnitude)
+                           : static_cast<int64_t>(literal->magnitude);
+}
+
+// An integer hparam value: int64, or uint64 up to 2^64-1 as the library allows.
+absl::StatusOr<Value> ParseIntValue(const std::string& text, const std::string& context) {
+  std::optional<IntLiteral> literal = ParseIntLiteral(text);
+  if (!literal) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not an integer", context, text));
+  }
+  if (literal->overflow || (literal->negative && literal->magnitude > (uint64_t{1} << 63))) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s: '%s' is outside the integer range [-2^63, 2^64-1]; write float:%s or str:%s", context, text, text,
+        text));
+  }
+  if (literal->negative) return Value(static_cast<int64_t>(uint64_t{0} - literal->magnitude));
+  if (literal->magnitude <= static_cast<uint64_t>(INT64_MAX)) return Value(static_cast<int64_t>(literal->magnitude));
+  return Value(literal->magnitude);
+}
+
+// A number: a float literal, or an int literal read as a double.
+absl::StatusOr<double> ParseDouble(const std::string& text, const std::string& context) {
+  if (IsFloatLiteral(text)) return FloatLiteralValue(text, context);
+  if (std::optional<IntLiteral> literal = ParseIntLiteral(text); literal && !literal->overflow) {
+    const double magnitude = static_cast<double>(literal->magnitude);
+    return literal->negative ? -magnitude : magnitude;
+  }
+  return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not a number", context, text));
 }
 
 absl::StatusOr<bool> ParseBool(const std::string& text, const std::string& context) {
   if (text == "true" || text == "True") return true;
   if (text == "false" || text == "False") return false;
   return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not true or false", context, text));
-}
-
-// Python's integer literal: digits, optionally grouped by single
-// underscores between digits (1_000, not _1, 1_ or 1__0), after a sign.
-bool LooksLikeInt(const std::string& t) {
-  size_t i = (t[0] == '-' || t[0] == '+') ? 1 : 0;
-  if (i >= t.size()) return false;
-  for (size_t start = i; i < t.size(); ++i) {
-    if (absl::ascii_isdigit(static_cast<unsigned char>(t[i]))) continue;
-    if (t[i] != '_' || i == start || i + 1 == t.size() ||
-        !absl::ascii_isdigit(static_cast<unsigned char>(t[i + 1]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool LooksLikeFloat(const std::string& t) {
-  std::string lower = absl::AsciiStrToLower(t);
-  std::string body = (lower[0] == '-' || lower[0] == '+') ? lower.substr(1) : lower;
-  if (body == "nan" || body == "inf" || body == "infinity") return true;
-  bool digit = false;
-  for (char c : body) {
-    if (absl::ascii_isdigit(static_cast<unsigned char>(c))) {
-      digit = true;
-    } else if (c != '.' && c != 'e' && c != '-' && c != '+') {
-      return false;
-    }
-  }
-  if (!digit) return false;
-  char* end = nullptr;
-  std::strtod(t.c_str(), &end);
-  return *end == '\0';
 }
 
 // Attributes "key=value" after the first ';'-separated part.
@@ -148,11 +235,7 @@ absl::StatusOr<Value> ParseValue(const std::string& text) {
     std::string rest = text.substr(colon + 1);
     std::string context = "value '" + text + "'";
     if (type == "str") return Value(rest);
-    if (type == "int") {
-      auto v = ParseInt(rest, context);
-      if (!v.ok()) return v.status();
-      return Value(*v);
-    }
+    if (type == "int") return ParseIntValue(rest, context);
     if (type == "float") {
       auto v = ParseDouble(rest, context);
       if (!v.ok()) return v.status();
@@ -167,19 +250,13 @@ absl::StatusOr<Value> ParseValue(const std::string& text) {
   if (text.empty()) return Value(std::string());
   if (text == "true" || text == "True") return Value(true);
   if (text == "false" || text == "False") return Value(false);
-  if (LooksLikeInt(text)) {
-    std::string digits;
-    for (char c : text) {
-      if (c != '_') digits.push_back(c);
-    }
-    auto v = ParseInt(digits, "value '" + text + "'");
-    if (!v.ok()) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "value '%s' does not fit in a 64-bit integer; write float:%s or str:%s", text, text, text));
-    }
+  const std::string context = "value '" + text + "'";
+  if (ParseIntLiteral(text)) return ParseIntValue(text, context);
+  if (IsFloatLiteral(text)) {
+    auto v = FloatLiteralValue(text, context);
+    if (!v.ok()) return v.status();
     return Value(*v);
   }
-  if (LooksLikeFloat(text)) return Value(std::strtod(text.c_str(), nullptr));
   return Value(text);
 }
 
@@ -250,9 +327,9 @@ absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec) {
     if (type == "str") {
       list.emplace_back(item);
     } else if (type == "int") {
-      auto v = ParseInt(item, context);
+      auto v = ParseIntValue(item, context);
       if (!v.ok()) return v.status();
-      list.emplace_back(*v);
+      list.push_back(*std::move(v));
     } else if (type == "float") {
       auto v = ParseDouble(item, context);
       if (!v.ok()) return v.status();
@@ -321,6 +398,24 @@ absl::StatusOr<ScalarSpec> ParseScalarSpec(const std::string& spec) {
     out.step = *step;
   }
   return out;
+}
+
+absl::StatusOr<double> ParseFiniteNumber(const std::string& text, const std::string& context) {
+  auto v = ParseDouble(text, context);
+  if (!v.ok()) return v.status();
+  if (!std::isfinite(*v)) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not a finite number", context, text));
+  }
+  return *v;
+}
+
+absl::StatusOr<uint64_t> ParseUnsigned(const std::string& text, const std::string& context) {
+  std::optional<IntLiteral> literal = ParseIntLiteral(text);
+  if (!literal || literal->overflow || (literal->negative && literal->magnitude != 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: '%s' is not a non-negative integer below 2^64", context, text));
+  }
+  return literal->magnitude;
 }
 
 std::string ValueJson(const Value& value) {

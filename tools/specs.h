@@ -11,9 +11,14 @@
 //   dropout=real:0.1..0.2;display_name=Dropout;description=Rate of dropping
 // Metric (config --metric):
 //   accuracy;group=validation;display_name=Accuracy;description=...;dataset_type=validation
-// Value (log --hparam), typed like a Python literal unless a type is given:
-//   16 -> int, 0.1 / 1e-5 / nan / inf -> float, true / false -> bool,
-//   anything else -> str; int:16, float:16, str:16, bool:true force a type.
+// Value (log --hparam), typed by Python's literal grammar unless a type is
+// given: 16 / -3 / 0x10 / 0o17 / 0b11 / 1_000 -> int (up to 2^64-1; 007 is
+// no Python literal, so a str), 0.1 / 1. / .5 / 1e-5 / 1_000.5 / nan / inf
+// -> float, True / False (and true / false) -> bool, anything else -> str;
+// int:16, float:16, str:16, bool:true force a type. A number out of range
+// (an int beyond [-2^63, 2^64-1], a float like 1e999) is an error, never a
+// silent inf or str. Numbers elsewhere (interval bounds, --scalar values and
+// steps) follow the same grammar: no spaces, no hex floats.
 // Escapes in config specs: "\,", "\;", "\=" and "\\" stand for the
 // character itself (a comma inside a str value, ';' or '=' in a name, tag or
 // label, a backslash just before a separator); any other backslash is
@@ -47,6 +52,12 @@ struct ScalarSpec {
   int64_t step = 0;
 };
 absl::StatusOr<ScalarSpec> ParseScalarSpec(const std::string& spec);
+
+// Numbers of other flags (--time, -n, --seed), by the same strict grammar:
+// a Python int or float literal, no spaces, nothing out of range.
+// InvalidArgument saying what `text` is not, prefixed by `context`.
+absl::StatusOr<double> ParseFiniteNumber(const std::string& text, const std::string& context);
+absl::StatusOr<uint64_t> ParseUnsigned(const std::string& text, const std::string& context);
 
 // A value as one JSON literal: 16, 0.1, 2.0, true, "adam" (NaN and the
 // infinities as Python's json.dumps writes them).

@@ -25,8 +25,12 @@ std::string ShortestDouble(double value) {
   return std::string(buf, result.ptr);
 }
 
+// TensorBoard's JSON (Python's json.dumps) spells the non-finite numbers
+// NaN, Infinity and -Infinity, and keeps the sign of -0.0.
 std::string JsonNumber(double value) {
-  if (std::isnan(value) || std::isinf(value)) return "null";  // JSON has no NaN
+  if (std::isnan(value)) return "\"NaN\"";
+  if (std::isinf(value)) return value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+  if (value == 0 && std::signbit(value)) return "-0.0";
   return ShortestDouble(value);
 }
 
@@ -98,6 +102,31 @@ size_t Width(const std::string& s) {
 
 }  // namespace
 
+std::string EscapeControl(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += absl::StrFormat("\\x%02x", c);
+    } else if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
+      // C1 controls (U+0080..U+009F): some terminals act on them too.
+      out += absl::StrFormat("\\u%04x", static_cast<unsigned char>(s[i + 1]));
+      ++i;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
 std::string FormatNumber(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
@@ -114,12 +143,26 @@ std::string FormatNumber(double value) {
 Table BuildTable(const ExperimentView& view) {
   Table table;
   table.columns.push_back({Column::Kind::kRuns, "Run", "", "", ""});
+  std::set<std::string> configured;
   for (const hpb::HParamInfo& info : view.experiment.hparam_infos()) {
+    // A config may list a name twice (Python allows it); one column each.
+    if (!configured.insert(info.name()).second) continue;
     table.columns.push_back(
         {Column::Kind::kHParam, info.display_name().empty() ? info.name() : info.display_name(), info.name(), "", ""});
   }
+  // TensorBoard's groups carry hparams the config does not list; they come
+  // after the configured ones, by name.
+  std::set<std::string> extra;
+  for (const hpb::SessionGroup& group : view.session_groups.session_groups()) {
+    for (const auto& [name, unused] : group.hparams()) {
+      if (!configured.count(name)) extra.insert(name);
+    }
+  }
+  for (const std::string& name : extra) table.columns.push_back({Column::Kind::kHParam, name, name, "", ""});
   size_t first_metric = table.columns.size();
+  std::set<std::string> metric_keys;
   for (const hpb::MetricInfo& info : view.experiment.metric_infos()) {
+    if (!metric_keys.insert(MetricKey(info.name())).second) continue;
     std::string header = info.display_name().empty() ? MetricKey(info.name()) : info.display_name();
     table.columns.push_back(
         {Column::Kind::kMetric, header, MetricKey(info.name()), info.name().group(), info.name().tag()});
@@ -205,8 +248,11 @@ absl::Status SortTable(Table* table, const std::string& name, bool descending) {
   std::stable_sort(table->rows.begin(), table->rows.end(), [&](const Table::Row& a, const Table::Row& b) {
     const Cell& x = a.cells[index];
     const Cell& y = b.cells[index];
-    if (x.missing != y.missing) return y.missing;  // missing values last
-    if (x.missing) return false;
+    // NaN is ordered by nothing, so it goes last like a missing value.
+    const bool x_missing = x.missing || (x.number && std::isnan(*x.number));
+    const bool y_missing = y.missing || (y.number && std::isnan(*y.number));
+    if (x_missing != y_missing) return y_missing;
+    if (x_missing) return false;
     if (x.number && y.number) return descending ? *x.number > *y.number : *x.number < *y.number;
     if (x.number != y.number) return x.number.has_value();  // numbers before text
     return descending ? x.text > y.text : x.text < y.text;
@@ -216,11 +262,18 @@ absl::Status SortTable(Table* table, const std::string& name, bool descending) {
 
 std::string RenderText(const Table& table) {
   std::vector<size_t> widths;
-  for (const Column& c : table.columns) widths.push_back(Width(c.header));
+  // Names and values come from files anyone can write: a control character
+  // printed raw could retitle or clear the terminal, or split a row.
+  std::vector<std::string> header;
+  for (const Column& c : table.columns) header.push_back(EscapeControl(c.header));
+  std::vector<std::vector<std::string>> rows;
   for (const auto& row : table.rows) {
-    for (size_t i = 0; i < row.cells.size(); ++i) {
-      widths[i] = std::max(widths[i], Width(row.cells[i].missing ? "-" : row.cells[i].text));
-    }
+    std::vector<std::string>& fields = rows.emplace_back();
+    for (const Cell& cell : row.cells) fields.push_back(cell.missing ? "-" : EscapeControl(cell.text));
+  }
+  for (const std::string& h : header) widths.push_back(Width(h));
+  for (const auto& fields : rows) {
+    for (size_t i = 0; i < fields.size(); ++i) widths[i] = std::max(widths[i], Width(fields[i]));
   }
   auto line = [&](const std::vector<std::string>& fields, const std::vector<bool>& right) {
     std::string out;
@@ -232,21 +285,15 @@ std::string RenderText(const Table& table) {
     }
     return out + "\n";
   };
-  std::vector<std::string> header;
   std::vector<bool> left(table.columns.size(), false);
-  for (const Column& c : table.columns) header.push_back(c.header);
   std::string out = line(header, left);
   std::vector<std::string> rule;
   for (size_t w : widths) rule.push_back(std::string(w, '-'));
   out += line(rule, left);
-  for (const auto& row : table.rows) {
-    std::vector<std::string> fields;
+  for (size_t r = 0; r < table.rows.size(); ++r) {
     std::vector<bool> right;
-    for (const Cell& cell : row.cells) {
-      fields.push_back(cell.missing ? "-" : cell.text);
-      right.push_back(cell.number.has_value());
-    }
-    out += line(fields, right);
+    for (const Cell& cell : table.rows[r].cells) right.push_back(cell.number.has_value());
+    out += line(rows[r], right);
   }
   return out;
 }

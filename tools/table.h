@@ -57,6 +57,10 @@ std::string RenderJson(const Table& table);
 // float32 shortest form (0.8700000047683716 -> "0.87").
 std::string FormatNumber(double value);
 
+// `s` safe to print on a terminal: control characters (C0, DEL, C1) become
+// \n, \r, \t, \xHH or \u00HH; everything else, UTF-8 included, as is.
+std::string EscapeControl(const std::string& s);
+
 }  // namespace hp::cli
 
 #endif  // HPARAMS_TOOLS_TABLE_H_

@@ -4,6 +4,7 @@
 //
 //   hparams_tuning [--logdir DIR] [--mode callbacks|direct] [--seed S]
 //                  [--train-limit N] [--epochs N] [--data-dir DIR]
+//                  [--trial N | --config-only]
 //   tensorboard --logdir logs/hparam_tuning
 //
 // Modes (both give TensorBoard the same dashboard):
@@ -14,6 +15,11 @@
 //              in group "validation"; each run is driven through
 //              hp::KerasCallback + hp::TensorBoardCallback, with the test
 //              set as validation data.
+//
+// A sweep spread over processes (examples/slurm: one Slurm array task per
+// trial) writes the config once with --config-only, then runs each trial
+// with --trial N. A trial's numbers depend only on the seed and its
+// hparams, so the sweep gives the same results as one process running all.
 //
 // Exit codes: 0 all trials trained and logged; 1 a trial failed or logging
 // failed (every trial still runs); 2 bad command line; 3 the dataset is
@@ -34,10 +40,10 @@
 #include "fashion_mnist.h"
 #include "hparams/callbacks.h"
 #include "hparams/hparam.h"
-#include "hparams/search.h"
 #include "hparams/writer.h"
 #include "mlp_trainer.h"
 #include "progress.h"
+#include "seed_grid.h"
 
 namespace hparams_tuning {
 namespace {
@@ -61,6 +67,10 @@ constexpr char kUsage[] =
     "  --train-limit N    train on the first N images only (default: all 60000)\n"
     "  --epochs N         epochs per trial (default 1, as the tutorial)\n"
     "  --data-dir DIR     the *-ubyte.gz files (default /usr/share/datasets/fashion-mnist)\n"
+    "  --trial N          run only trial N (0..7) of the grid into DIR/run-N and write no\n"
+    "                     experiment config (one task of a sweep; see --config-only)\n"
+    "  --config-only      write only the experiment config at the root of DIR, then exit\n"
+    "                     (once per sweep, before its --trial tasks)\n"
     "  --help             this text\n"
     "\n"
     "Exit status: 0 ok, 1 a trial or its logging failed, 2 bad usage, 3 dataset missing.\n";
@@ -74,6 +84,8 @@ struct Flags {
   size_t train_limit = 0;
   int epochs = 1;
   std::string data_dir = kFashionMnistDir;
+  int trial = -1;  // all of them
+  bool config_only = false;
 };
 
 // Parses argv; InvalidArgument naming the bad flag. Sets *help for --help.
@@ -84,6 +96,10 @@ absl::Status parse_flags(int argc, char** argv, Flags& flags, bool& help) {
       help = true;
       return absl::OkStatus();
     }
+    if (arg == "--config-only") {
+      flags.config_only = true;
+      continue;
+    }
     std::string value;
     const size_t eq = arg.find('=');
     const bool inline_value = arg.rfind("--", 0) == 0 && eq != std::string::npos;
@@ -92,7 +108,7 @@ absl::Status parse_flags(int argc, char** argv, Flags& flags, bool& help) {
       arg.resize(eq);
     }
     static const char* const kFlags[] = {"--logdir", "--mode", "--seed", "--train-limit",
-                                         "--epochs", "--data-dir"};
+                                         "--epochs", "--data-dir", "--trial"};
     if (std::find(std::begin(kFlags), std::end(kFlags), arg) == std::end(kFlags)) {
       return absl::InvalidArgumentError(absl::StrCat(arg, ": unknown flag (see --help)"));
     }
@@ -131,14 +147,21 @@ absl::Status parse_flags(int argc, char** argv, Flags& flags, bool& help) {
       }
     } else if (arg == "--data-dir") {
       flags.data_dir = value;
+    } else if (arg == "--trial") {
+      if (!absl::SimpleAtoi(value, &flags.trial) || flags.trial < 0 ||
+          flags.trial >= kSeedGridSize) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--trial: \"", value, "\" is not an integer in 0..", kSeedGridSize - 1));
+      }
     }
+  }
+  if (flags.config_only && flags.trial >= 0) {
+    return absl::InvalidArgumentError(
+        "--config-only and --trial exclude each other: write the config once, then run each "
+        "trial");
   }
   return absl::OkStatus();
 }
-
-const hp::HParam HP_NUM_UNITS("num_units", hp::Discrete({16, 32}));
-const hp::HParam HP_DROPOUT("dropout", hp::RealInterval(0.1, 0.2));
-const hp::HParam HP_OPTIMIZER("optimizer", hp::Discrete({"adam", "sgd"}));
 
 struct TrialOutcome {
   std::string run;
@@ -149,16 +172,12 @@ struct TrialOutcome {
 };
 
 absl::StatusOr<TrainConfig> config_for(const hp::HParams& trial, const Flags& flags) {
-  const hp::Value* units = trial.find(HP_NUM_UNITS);
-  const hp::Value* dropout = trial.find(HP_DROPOUT);
-  const hp::Value* optimizer = trial.find(HP_OPTIMIZER);
-  if (units == nullptr || dropout == nullptr || optimizer == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("trial ", trial.repr(), " misses an hparam"));
-  }
+  absl::StatusOr<SeedTrial> values = seed_trial(trial);
+  if (!values.ok()) return values.status();
   TrainConfig config;
-  config.num_units = static_cast<int>(units->as_int());
-  config.dropout = dropout->as_double();
-  absl::StatusOr<OptimizerKind> kind = parse_optimizer(optimizer->as_string());
+  config.num_units = values->num_units;
+  config.dropout = values->dropout;
+  absl::StatusOr<OptimizerKind> kind = parse_optimizer(values->optimizer);
   if (!kind.ok()) return kind.status();
   config.optimizer = *kind;
   config.epochs = flags.epochs;
@@ -167,17 +186,9 @@ absl::StatusOr<TrainConfig> config_for(const hp::HParams& trial, const Flags& fl
 }
 
 // Writes the experiment config to the logdir root.
-absl::Status write_config(const Flags& flags, const std::vector<hp::HParam>& hparams) {
-  const hp::Metric metric = flags.mode == Mode::kDirect
-                                ? hp::Metric("accuracy").display_name("Accuracy")
-                                : hp::Metric("epoch_accuracy")
-                                      .group("validation")
-                                      .display_name("Accuracy");
-  absl::StatusOr<std::unique_ptr<hp::SummaryWriter>> writer = hp::SummaryWriter::Create(flags.logdir);
-  if (!writer.ok()) return writer.status();
-  absl::Status s = (*writer)->hparams_config(hparams, {metric});
-  s.Update((*writer)->close());
-  return s;
+absl::Status write_config(const Flags& flags) {
+  return write_seed_config(flags.logdir,
+                           flags.mode == Mode::kDirect ? direct_metric() : keras_metric());
 }
 
 // The tutorial's run(): hparams first, then the test accuracy at step 1.
@@ -231,9 +242,10 @@ void print_table(std::vector<TrialOutcome> outcomes) {
               "optimizer", "accuracy", "time");
   int rank = 0;
   for (const TrialOutcome& o : outcomes) {
-    const hp::Value* units = o.hparams.find(HP_NUM_UNITS);
-    const hp::Value* dropout = o.hparams.find(HP_DROPOUT);
-    const hp::Value* optimizer = o.hparams.find(HP_OPTIMIZER);
+    const std::vector<hp::HParam>& hparams = seed_hparams();
+    const hp::Value* units = o.hparams.find(hparams[0]);
+    const hp::Value* dropout = o.hparams.find(hparams[1]);
+    const hp::Value* optimizer = o.hparams.find(hparams[2]);
     std::printf("%-6d %-6s %9s %7s %9s ", ++rank, o.run.c_str(), units->repr().c_str(),
                 dropout->repr().c_str(), optimizer->as_string().c_str());
     if (o.status.ok()) {
@@ -255,6 +267,16 @@ int run(int argc, char** argv) {
     std::fputs(kUsage, stdout);
     return kExitOk;
   }
+  if (flags.config_only) {
+    if (absl::Status s = write_config(flags); !s.ok()) {
+      std::fprintf(stderr, "hparams_tuning: writing the experiment config: %s\n",
+                   s.ToString().c_str());
+      return kExitFailed;
+    }
+    std::printf("Wrote the experiment config (%s mode) to %s\n",
+                flags.mode == Mode::kDirect ? "direct" : "callbacks", flags.logdir.c_str());
+    return kExitOk;
+  }
 
   const auto load_start = std::chrono::steady_clock::now();
   absl::StatusOr<FashionMnist> data = load_fashion_mnist(flags.data_dir, flags.train_limit);
@@ -267,18 +289,19 @@ int run(int argc, char** argv) {
               std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count());
 
   std::error_code ec;
-  if (std::filesystem::exists(flags.logdir, ec) && !std::filesystem::is_empty(flags.logdir, ec)) {
+  // A sweep's tasks share the logdir on purpose.
+  if (flags.trial < 0 && std::filesystem::exists(flags.logdir, ec) && !std::filesystem::is_empty(flags.logdir, ec)) {
     std::printf("Note: %s is not empty; TensorBoard will show its old runs too "
                 "(remove it first for a clean dashboard).\n",
                 flags.logdir.c_str());
   }
 
-  const std::vector<hp::HParam> hparams = {HP_NUM_UNITS, HP_DROPOUT, HP_OPTIMIZER};
-  if (absl::Status s = write_config(flags, hparams); !s.ok()) {
+  // A single trial belongs to a sweep whose config was written once with --config-only.
+  if (absl::Status s = flags.trial < 0 ? write_config(flags) : absl::OkStatus(); !s.ok()) {
     std::fprintf(stderr, "hparams_tuning: writing the experiment config: %s\n", s.ToString().c_str());
     return kExitFailed;
   }
-  absl::StatusOr<std::vector<hp::HParams>> trials = hp::grid_search(hparams);
+  absl::StatusOr<std::vector<hp::HParams>> trials = seed_grid();
   if (!trials.ok()) {
     std::fprintf(stderr, "hparams_tuning: %s\n", trials.status().ToString().c_str());
     return kExitFailed;
@@ -288,6 +311,7 @@ int run(int argc, char** argv) {
   std::vector<TrialOutcome> outcomes;
   const auto grid_start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < trials->size(); ++i) {
+    if (flags.trial >= 0 && i != static_cast<size_t>(flags.trial)) continue;
     TrialOutcome outcome;
     outcome.run = absl::StrCat("run-", i);
     outcome.hparams = (*trials)[i];

@@ -136,8 +136,10 @@ class CallbackList : public Callback {
 // on_train_begin writes the session start (hp::hparams(hparams, trial_id))
 // to the run's root writer; on_train_end writes session_end(STATUS_SUCCESS),
 // on_train_failed session_end(STATUS_FAILURE); either then closes the
-// writer the callback created. (Python's callback writes no session end;
-// TensorBoard then shows STATUS_UNKNOWN.)
+// writer the callback created. (Python's callback, TensorBoard 2.22, also
+// writes STATUS_SUCCESS in on_train_end; a fit() that raises calls no hook
+// there, so a failed Python run shows STATUS_UNKNOWN where ours shows
+// STATUS_FAILURE.)
 //
 // Errors: on_train_begin returns InvalidArgument for invalid hparams
 // (checked before anything is created, so nothing is written) and the

@@ -9,8 +9,9 @@
 //   hp::RealInterval(0.1, 0.2)      reals [min, max]
 //
 // Discrete sorts its values as Python does (False < True, numbers by value,
-// strings by code point) and drops duplicates (1 and 1.0 count as equal,
-// as in Python; the first one given is kept). The TensorBoard config
+// strings by code point; a stable sort, so 1 and 1.0 or 0.0 and -0.0 keep
+// the order given) and keeps duplicates, as Python does and TensorBoard
+// shows them: Discrete({2, 1, 2}) is [1, 2, 2]. The TensorBoard config
 // records ints and floats alike as DATA_TYPE_FLOAT64 numbers.
 //
 // Errors: a constructor cannot fail, so an invalid domain remembers why and
@@ -61,7 +62,7 @@ class Discrete {
 
   // OK, or InvalidArgument saying what is wrong with the values.
   const absl::Status& status() const { return status_; }
-  // Sorted and de-duplicated.
+  // Sorted as Python sorts; duplicates kept as given.
   const std::vector<Value>& values() const { return values_; }
   // An exact match (same kind and value) of one of values().
   bool contains(const Value& v) const;

@@ -22,8 +22,16 @@
 //    read from run join(session, group). Sessions with equal group_name form
 //    one group (empty group_name: the run name); groups are sorted by name,
 //    sessions inside a group by name; a group takes its hparams from its first
-//    session (in run order), dropping NaN values; a group metric is the
-//    average over the sessions that have it (value, step floored, wall time).
+//    session (in run order), dropping NaN and infinite values; a group metric
+//    is the average over the sessions that have it (value, step floored, wall
+//    time). TensorBoard takes a group's hparams from its first session in
+//    os.walk order, which depends on the file system; we use run-name order
+//    and report a group whose sessions differ (kGroupHParamsDiffer).
+//  * A session whose end status is outside the Status enum is hidden, as
+//    TensorBoard's status filter hides it (kStatusOutOfEnum).
+//  * A metric step outside int32 makes TensorBoard's session_groups request
+//    fail (HTTP 500, an empty dashboard); we report kStepBeyondInt32 and
+//    show the step clamped to the int32 range rather than wrapped.
 //
 // Data whose plugin version is not 0 is skipped and reported (TensorBoard
 // rejects the whole experiment with HTTP 400 in that case).
@@ -64,6 +72,9 @@ enum class DiagnosticKind {
   kDuplicateSessionEnd,    // several session ends in one run; the first wins
   kBadPluginVersion,       // hparams plugin data with a version other than 0
   kBadPluginData,          // hparams plugin content that does not decode
+  kStepBeyondInt32,        // a metric's step does not fit int32: TensorBoard fails session_groups
+  kStatusOutOfEnum,        // a session end status outside Status: TensorBoard hides the session
+  kGroupHParamsDiffer,     // sessions of one group carry different hparams
 };
 
 // Stable lower_snake_case name of a kind, e.g. "corrupt_record".

@@ -49,6 +49,21 @@ absl::StatusOr<proto::Summary> hparams_config_pb(
     const std::vector<HParam>& hparams, const std::vector<Metric>& metrics,
     std::optional<double> time_created_secs = std::nullopt);
 
+// The experiment's own fields, which Python's v1 summary.experiment_pb
+// writes (TensorBoard shows them in the experiment answer).
+struct ExperimentInfo {
+  std::string name;
+  std::string description;
+  std::string user;
+  std::optional<double> time_created_secs;  // default: now
+};
+
+// The same config with the experiment's name, description and user.
+// InvalidArgument also for a field that is not valid UTF-8.
+absl::StatusOr<proto::Summary> hparams_config_pb(const std::vector<HParam>& hparams,
+                                                 const std::vector<Metric>& metrics,
+                                                 const ExperimentInfo& info);
+
 // One trial's session start (Python's summary_v2.hparams_pb): hparams
 // sorted by name, group_name = trial_id if given, else group_name(hparams).
 // Ints are stored as number_value doubles, bools as bool_value.
@@ -58,8 +73,8 @@ absl::StatusOr<proto::Summary> hparams_pb(const HParams& hparams,
 
 // The v1 session start (Python's summary.session_start_pb): hparams in the
 // given order and group_name as given (empty by default: TensorBoard then
-// names the group after the run). Unlike Python's v1, a bool is written as
-// bool_value rather than the number 1.0/0.0.
+// names the group after the run). A bool is written as bool_value, as
+// Python's v1 does.
 absl::StatusOr<proto::Summary> session_start_pb(const HParams& hparams,
                                                 std::optional<double> start_time_secs = std::nullopt,
                                                 std::string group_name = "",
