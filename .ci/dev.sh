@@ -2,7 +2,8 @@
 # One entry point for a fresh Debian 12 machine (run as root, or with sudo
 # available): installs the Debian packages hparams-cpp needs, then
 #   demo   builds and runs the seed's tuning experiment (8 trials, Fashion-MNIST)
-#   test   builds and runs every test: plain build, then ASan+UBSan, then TSan
+#   test   builds and runs every test: plain build, then ASan+UBSan, then TSan,
+#          then each libFuzzer harness for FUZZ_SECONDS (default 45) when clang is present
 #   build  only configures and builds the release tree (build/release)
 #   libtorch  builds and smoke-tests examples/libtorch (small --train-limit, hparams check)
 #   slurm  runs the seed sweep as a job array on a throwaway local Slurm cluster
@@ -18,6 +19,7 @@ readonly PACKAGES=(
   dataset-fashion-mnist
   libtorch-dev
   slurmctld slurmd slurm-client munge
+  clang libclang-rt-14-dev
 )
 readonly JOBS="${JOBS:-$(nproc)}"
 
@@ -101,6 +103,39 @@ run_ctest() {
   fi
 }
 
+# Each fuzz/ harness for FUZZ_SECONDS under ASan+UBSan, from a scratch copy
+# of its seed corpus; a crash, leak, timeout or OOM fails the stage.
+run_fuzzers() {
+  if ! command -v clang++ >/dev/null; then
+    echo "== fuzzers: skipped (no clang++)"
+    return 0
+  fi
+  echo "== libFuzzer harnesses under ASan+UBSan"
+  local launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  cmake -S . -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ "${launcher[@]}" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS=-O1 -DHPARAMS_SANITIZE=address,undefined \
+    -DHPARAMS_BUILD_FUZZERS=ON -DHPARAMS_BUILD_TESTS=OFF -DHPARAMS_BUILD_EXAMPLES=OFF \
+    -DHPARAMS_BUILD_BENCHMARKS=OFF -DHPARAMS_BUILD_TOOLS=OFF -DHPARAMS_INSTALL=OFF >/dev/null
+  cmake --build build/fuzz -j "$JOBS"
+  local seconds="${FUZZ_SECONDS:-45}" scratch name rc
+  scratch=$(mktemp -d)
+  for name in record_reader view specs; do
+    cp -r "fuzz/corpus/$name" "$scratch/$name"
+    rc=0
+    ./build/fuzz/fuzz/${name}_fuzzer -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="build/fuzz/${name}-" "$scratch/$name" >"$scratch/$name.log" 2>&1 || rc=$?
+    grep -E '^(stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)|Done [0-9]+ runs' "$scratch/$name.log" || true
+    if [ "$rc" -ne 0 ]; then
+      tail -n 60 "$scratch/$name.log"
+      rm -rf "$scratch"
+      echo "fuzzer $name failed (exit $rc); the input is in build/fuzz/${name}-*"
+      return 1
+    fi
+  done
+  rm -rf "$scratch"
+}
+
 run_tests() {
   local start=$SECONDS
   echo "== release build: all tests"
@@ -118,6 +153,7 @@ run_tests() {
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan -j "$JOBS"
   run_ctest tsan
+  run_fuzzers
   echo "== all test stages passed in $((SECONDS - start)) s"
   echo "tests: $TOTAL_PASSED passed, $TOTAL_FAILED failed"
 }

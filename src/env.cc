@@ -24,6 +24,10 @@ absl::StatusOr<std::string> Env::read_file(const std::string& path) {
   return contents;
 }
 
+absl::StatusOr<FileId> Env::file_id(const std::string& path) {
+  return absl::UnimplementedError("this Env cannot identify files ('" + path + "')");
+}
+
 absl::Status Env::create_dirs_reporting(const std::string& path, std::vector<std::string>* created) {
   // The prefixes that are missing now; whichever exist afterwards were made here.
   std::vector<std::string> missing;

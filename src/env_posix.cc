@@ -189,11 +189,27 @@ class PosixEnv final : public Env {
   }
 
   absl::StatusOr<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) override {
+    // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever.
     int fd;
     do {
-      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) return posix_error(errno, "cannot open for reading", path);
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      const int err = errno;
+      ::close(fd);
+      return posix_error(err, "cannot stat", path);
+    }
+    if (!S_ISREG(st.st_mode)) {
+      ::close(fd);
+      // A FIFO blocks a reader, /dev/zero never ends: only regular files are read.
+      return absl::FailedPreconditionError(absl::StrCat(
+          "'", path, "' is not a regular file (", S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a directory"
+          : S_ISSOCK(st.st_mode) ? "a socket" : "a device", "); not read"));
+    }
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0) (void)::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
     return std::unique_ptr<SequentialFile>(new PosixSequentialFile(fd, path));
   }
 
@@ -273,12 +289,17 @@ class PosixEnv final : public Env {
       const std::string name = entry->d_name;
       if (name == "." || name == "..") continue;
       bool is_dir = entry->d_type == DT_DIR;
+      bool is_link = entry->d_type == DT_LNK;
       // Some file systems leave d_type unknown, and symlinks may point at directories.
-      if (entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) {
+      if (entry->d_type == DT_UNKNOWN) {
+        struct stat st;
+        is_link = ::lstat(join_path(path, name).c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+      }
+      if (entry->d_type == DT_UNKNOWN || is_link) {
         struct stat st;
         is_dir = ::stat(join_path(path, name).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
       }
-      entries.push_back(DirEntry{name, is_dir});
+      entries.push_back(DirEntry{name, is_dir, is_link});
     }
     return entries;
   }
@@ -292,6 +313,12 @@ class PosixEnv final : public Env {
   bool file_exists(const std::string& path) override {
     struct stat st;
     return ::stat(path.c_str(), &st) == 0;
+  }
+
+  absl::StatusOr<FileId> file_id(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return posix_error(errno, "cannot stat", path);
+    return FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
   }
 
   absl::StatusOr<uint64_t> file_size(const std::string& path) override {

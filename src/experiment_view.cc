@@ -766,17 +766,15 @@ ExperimentView BuildExperimentView(std::vector<RunData> runs, std::vector<Diagno
     auto* sessions = group.mutable_sessions();
     std::stable_sort(sessions->begin(), sessions->end(),
                      [](const hpb::Session& a, const hpb::Session& b) { return a.name() < b.name(); });
-    // Average each metric over the sessions that have it, in first-seen order.
+    // Average each metric over the sessions that have it, in first-seen
+    // order; indexed by (group, tag), as a group may have 40k metrics.
     std::vector<std::pair<hpb::MetricName, MetricSum>> sums;
+    std::map<std::pair<std::string_view, std::string_view>, size_t> sum_index;
     for (const hpb::Session& session : group.sessions()) {
       for (const hpb::MetricValue& value : session.metric_values()) {
-        auto sum = std::find_if(sums.begin(), sums.end(), [&](const auto& s) {
-          return s.first.group() == value.name().group() && s.first.tag() == value.name().tag();
-        });
-        if (sum == sums.end()) {
-          sums.emplace_back(value.name(), MetricSum{});
-          sum = sums.end() - 1;
-        }
+        auto [slot, added] = sum_index.try_emplace({value.name().group(), value.name().tag()}, sums.size());
+        if (added) sums.emplace_back(value.name(), MetricSum{});
+        auto sum = sums.begin() + static_cast<std::ptrdiff_t>(slot->second);
         sum->second.total += value.value();
         sum->second.total_step += value.training_step();
         sum->second.total_wall_time += value.wall_time_secs();

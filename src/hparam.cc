@@ -100,11 +100,21 @@ absl::Status Metric::validate() const {
 
 // --- HParams ---------------------------------------------------------------------
 
+void HParams::index_from(size_t first) {
+  if (entries_.size() < kIndexFrom) return;
+  if (index_.empty()) first = 0;
+  for (size_t i = first; i < entries_.size(); ++i) index_.try_emplace(entries_[i].name(), i);
+}
+
 const Value* HParams::find(std::string_view name) const {
-  for (const Entry& e : entries_) {
-    if (e.name() == name) return &e.value();
+  if (index_.empty()) {
+    for (const Entry& e : entries_) {
+      if (e.name() == name) return &e.value();
+    }
+    return nullptr;
   }
-  return nullptr;
+  auto it = index_.find(std::string(name));
+  return it == index_.end() ? nullptr : &entries_[it->second].value();
 }
 
 absl::Status HParams::validate() const {

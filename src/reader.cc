@@ -2,13 +2,16 @@
 #include "hparams/reader.h"
 
 #include <algorithm>
+#include <set>
 #include <atomic>
 #include <string_view>
 #include <system_error>
 #include <thread>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "google/protobuf/arena.h"
 #include "hparams/record_reader.h"
 #include "internal/status_macros.h"
@@ -20,19 +23,48 @@ Env* EnvOf(const LoadOptions& options) { return options.env != nullptr ? options
 
 bool IsEventFile(const std::string& name) { return name.find("tfevents") != std::string::npos; }
 
-// Deeper than this is taken for a symlink cycle.
+// Deeper than this is taken for a loop the checks below missed.
 constexpr int kMaxDepth = 64;
 
+// The directories a walk has read, by (device, inode), shared by the walk's
+// threads: bind mounts and hard-linked directories can still make a loop
+// when symlinks are not followed.
+class VisitedDirs {
+ public:
+  // False when `dir` was read before. An Env that cannot identify
+  // directories gets true: the depth guard is then the only backstop.
+  bool first_visit(Env* env, const std::string& dir) {
+    absl::StatusOr<FileId> id = env->file_id(dir);
+    if (!id.ok()) return true;
+    absl::MutexLock lock(&mu_);
+    return ids_.insert(*id).second;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::set<FileId> ids_ ABSL_GUARDED_BY(mu_);
+};
+
 // Depth-first walk; `run` is the name of `dir` relative to the logdir. Runs
-// come out in walk order (ListRuns sorts them).
-void Walk(Env* env, const std::string& dir, const std::string& run, int depth, std::vector<RunFiles>* runs,
-          std::vector<Diagnostic>* diagnostics) {
+// come out in walk order (ListRuns sorts them). As TensorBoard's os.walk: a
+// symlink to a directory is not descended, a symlink to a file is read.
+void Walk(Env* env, const std::string& dir, const std::string& run, int depth, VisitedDirs* visited,
+          std::vector<RunFiles>* runs, std::vector<Diagnostic>* diagnostics) {
   if (depth > kMaxDepth) {
     if (diagnostics != nullptr) {
       diagnostics->push_back(Diagnostic{
           DiagnosticKind::kUnreadableFile, run, dir, 0,
-          absl::StrFormat("'%s' is nested more than %d directories deep (a symlink loop?); not read.", dir,
-                          kMaxDepth)});
+          absl::StrFormat("'%s' is nested more than %d directories deep; not read.", dir, kMaxDepth)});
+    }
+    return;
+  }
+  if (!visited->first_visit(env, dir)) {
+    if (diagnostics != nullptr) {
+      diagnostics->push_back(Diagnostic{
+          DiagnosticKind::kUnreadableFile, run, dir, 0,
+          absl::StrFormat("'%s' is a directory already read under another name (a bind mount or "
+                          "hard-linked directory); not read again.",
+                          dir)});
     }
     return;
   }
@@ -54,9 +86,9 @@ void Walk(Env* env, const std::string& dir, const std::string& run, int depth, s
   }
   if (!here.files.empty()) runs->push_back(std::move(here));
   for (const DirEntry& entry : *entries) {
-    if (!entry.is_directory) continue;
-    Walk(env, join_path(dir, entry.name), run == "." ? entry.name : run + "/" + entry.name, depth + 1, runs,
-         diagnostics);
+    if (!entry.is_directory || entry.is_symlink) continue;
+    Walk(env, join_path(dir, entry.name), run == "." ? entry.name : run + "/" + entry.name, depth + 1, visited,
+         runs, diagnostics);
   }
 }
 
@@ -118,7 +150,8 @@ absl::StatusOr<std::vector<RunFiles>> ListRuns(const std::string& logdir, const 
   Env* env = EnvOf(options);
   HP_RETURN_IF_ERROR(CheckLogdir(env, logdir));
   std::vector<RunFiles> runs;
-  Walk(env, logdir, ".", 0, &runs, diagnostics);
+  VisitedDirs visited;
+  Walk(env, logdir, ".", 0, &visited, &runs, diagnostics);
   std::sort(runs.begin(), runs.end(), [](const RunFiles& a, const RunFiles& b) { return RootFirst(a.name, b.name); });
   return runs;
 }
@@ -210,7 +243,10 @@ absl::StatusOr<std::vector<RunData>> ReadLogdir(const std::string& logdir, const
   };
   std::vector<Task> tasks;
   RunFiles root{".", {}};
+  VisitedDirs visited;
+  (void)visited.first_visit(env, logdir);
   for (const DirEntry& entry : top) {
+    if (entry.is_directory && entry.is_symlink) continue;  // not descended, as in Walk
     if (entry.is_directory) {
       Task task;
       task.dir = join_path(logdir, entry.name);
@@ -231,7 +267,7 @@ absl::StatusOr<std::vector<RunData>> ReadLogdir(const std::string& logdir, const
   auto work = [&] {
     for (size_t i = next.fetch_add(1); i < tasks.size(); i = next.fetch_add(1)) {
       Task& task = tasks[i];
-      if (!task.dir.empty()) Walk(env, task.dir, task.run, 1, &task.listing, &task.diagnostics);
+      if (!task.dir.empty()) Walk(env, task.dir, task.run, 1, &visited, &task.listing, &task.diagnostics);
       for (RunFiles& listed : task.listing) {
         RunData& run = task.runs.emplace_back();
         run.name = std::move(listed.name);

@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <set>
+#include <string_view>
+#include <utility>
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -166,13 +169,10 @@ Table BuildTable(const ExperimentView& view) {
   }
   // Two metrics shown under one name (e.g. "Accuracy" for train and
   // validation) are told apart by their key.
+  std::map<std::string, int> header_count;
+  for (size_t i = first_metric; i < table.columns.size(); ++i) ++header_count[table.columns[i].header];
   for (size_t i = first_metric; i < table.columns.size(); ++i) {
-    for (size_t j = first_metric; j < table.columns.size(); ++j) {
-      if (i != j && table.columns[i].header == table.columns[j].header) {
-        table.columns[i].header += " (" + table.columns[i].key + ")";
-        break;
-      }
-    }
+    if (header_count[table.columns[i].header] > 1) table.columns[i].header += " (" + table.columns[i].key + ")";
   }
   table.columns.push_back({Column::Kind::kStatus, "Status", "", "", ""});
 
@@ -180,6 +180,11 @@ Table BuildTable(const ExperimentView& view) {
     Table::Row row;
     row.group = group.name();
     std::set<std::string> statuses;
+    // (group, tag) -> value, so filling the row is not metrics x columns.
+    std::map<std::pair<std::string_view, std::string_view>, double> metric_values;
+    for (const hpb::MetricValue& value : group.metric_values()) {
+      metric_values[{value.name().group(), value.name().tag()}] = value.value();  // the last wins, as before
+    }
     for (const hpb::Session& session : group.sessions()) {
       row.sessions.push_back(session.name());
       statuses.insert(StatusName(session.status()));
@@ -200,16 +205,16 @@ Table BuildTable(const ExperimentView& view) {
           if (it != group.hparams().end()) cell = ValueCell(it->second);
           break;
         }
-        case Column::Kind::kMetric:
-          for (const hpb::MetricValue& value : group.metric_values()) {
-            if (value.name().tag() == column.tag && value.name().group() == column.group) {
-              cell.missing = false;
-              cell.number = value.value();
-              cell.text = FormatNumber(value.value());
-              cell.json = JsonNumber(value.value());
-            }
+        case Column::Kind::kMetric: {
+          auto found = metric_values.find({column.group, column.tag});
+          if (found != metric_values.end()) {
+            cell.missing = false;
+            cell.number = found->second;
+            cell.text = FormatNumber(found->second);
+            cell.json = JsonNumber(found->second);
           }
           break;
+        }
         case Column::Kind::kStatus:
           cell.missing = false;
           cell.text = absl::StrJoin(statuses, ",");

@@ -73,7 +73,19 @@ class SequentialFile {
 
 struct DirEntry {
   std::string name;  // base name, never "." or ".."
-  bool is_directory = false;
+  bool is_directory = false;  // what it names is a directory (symlinks followed)
+  bool is_symlink = false;    // the entry itself is a symbolic link
+};
+
+// Identifies a file or directory whatever the path to it (device, inode), so
+// a walk can tell it has been somewhere before.
+struct FileId {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  friend bool operator==(const FileId& a, const FileId& b) { return a.device == b.device && a.inode == b.inode; }
+  friend bool operator<(const FileId& a, const FileId& b) {
+    return a.device != b.device ? a.device < b.device : a.inode < b.inode;
+  }
 };
 
 class Env {
@@ -90,6 +102,8 @@ class Env {
   virtual absl::StatusOr<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) = 0;
   // Opens `path` for writing at its end, creating it if missing.
   virtual absl::StatusOr<std::unique_ptr<WritableFile>> new_appendable_file(const std::string& path) = 0;
+  // Opens `path` for reading. Only regular files: anything else (a FIFO, a
+  // device, a socket) is FailedPrecondition, and opening never blocks.
   virtual absl::StatusOr<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) = 0;
   // Reads the whole file; for small files such as event files of one run.
   virtual absl::StatusOr<std::string> read_file(const std::string& path);
@@ -117,6 +131,10 @@ class Env {
   virtual absl::StatusOr<uint64_t> file_size(const std::string& path) = 0;
   virtual absl::Status remove_file(const std::string& path) = 0;
   virtual absl::Status rename_file(const std::string& from, const std::string& to) = 0;
+  // The identity of what `path` names (symlinks followed). The default is
+  // Unimplemented, so an Env without one still works: readers then rely on
+  // not following symlinked directories alone.
+  virtual absl::StatusOr<FileId> file_id(const std::string& path);
 
   // Used in event-file names; tests override them to get fixed names.
   virtual std::string host_name() = 0;
@@ -158,6 +176,7 @@ class EnvWrapper : public Env {
   absl::Status rename_file(const std::string& from, const std::string& to) override {
     return target_->rename_file(from, to);
   }
+  absl::StatusOr<FileId> file_id(const std::string& path) override { return target_->file_id(path); }
   std::string host_name() override { return target_->host_name(); }
   int64_t process_id() override { return target_->process_id(); }
   double now_seconds() override { return target_->now_seconds(); }

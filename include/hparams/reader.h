@@ -3,7 +3,12 @@
 //
 // A run is a directory holding at least one file whose name contains
 // "tfevents", found recursively under the logdir; its name is the path
-// relative to the logdir ("." for the logdir itself). A run's event files are
+// relative to the logdir ("." for the logdir itself). As TensorBoard's
+// os.walk, a symlink to a directory is not descended (a symlink to a file is
+// read), and no directory is read twice (by device and inode), so links can
+// neither loop nor duplicate runs. Only regular files are read: a FIFO, a
+// device or a socket named like an event file is an unreadable_file
+// Diagnostic, never a hang. A run's event files are
 // read in name order. Records are CRC-checked; a corrupt stretch is reported
 // (file, offset, bytes dropped) and reading resumes at the next valid record;
 // a file that ends inside a record (still being written, or its writer was

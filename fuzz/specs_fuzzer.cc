@@ -1,0 +1,40 @@
+// libFuzzer harness for the command line's parsers: hparam, metric, value,
+// assignment and scalar specs, and the JSON they print back. The first byte
+// picks the parser; the rest is the text a user typed.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "specs.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 1) return 0;
+  const std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
+  switch (data[0] % 5) {
+    case 0: {
+      auto hparam = hp::cli::ParseHParamSpec(text);
+      if (hparam.ok()) (void)hparam->validate();
+      break;
+    }
+    case 1: {
+      auto metric = hp::cli::ParseMetricSpec(text);
+      if (metric.ok()) (void)metric->validate();
+      break;
+    }
+    case 2: {
+      auto value = hp::cli::ParseValue(text);
+      if (value.ok()) (void)hp::cli::ValueJson(*value);
+      break;
+    }
+    case 3: {
+      auto assignment = hp::cli::ParseAssignment(text);
+      if (assignment.ok()) (void)hp::cli::ValueJson(assignment->second);
+      break;
+    }
+    case 4:
+      (void)hp::cli::ParseScalarSpec(text);
+      (void)hp::cli::JsonString(text);
+      break;
+  }
+  return 0;
+}
