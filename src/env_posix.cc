@@ -99,6 +99,18 @@ class PosixWritableFile final : public WritableFile {
     return absl::OkStatus();
   }
 
+  absl::Status check_linked() override {
+    if (fd_ < 0) return closed_error();
+    struct stat st;
+    if (::fstat(fd_, &st) != 0) return posix_error(errno, "cannot stat", path_);
+    if (st.st_nlink == 0) {
+      return absl::DataLossError(absl::StrCat("file '", path_,
+                                              "' was deleted while open for writing (was its directory removed?);"
+                                              " what was written to it is gone"));
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status close() override {
     if (fd_ < 0) return absl::OkStatus();
     absl::Status s = flush_buffer();

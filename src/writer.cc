@@ -3,19 +3,29 @@
 // writer_hparams.cc.
 #include "hparams/writer.h"
 
+#include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cmath>
+#include <cstring>
+#include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/message.h"
+#include "hparams/record_reader.h"
 #include "internal/event_file_writer.h"
+#include "internal/group_name.h"
 #include "internal/record_writer.h"
 #include "internal/scalar_event.h"
 
@@ -29,6 +39,86 @@ constexpr char kWriterName[] = "hparams-cpp";
 std::atomic<uint64_t> g_file_counter{0};
 
 thread_local SummaryWriter* t_default_writer = nullptr;
+
+// Counts the fork()s between the process that first created a writer and
+// this one. A writer remembers the count it was created at; a call made
+// after a fork (in the child) sees another count. Reading an atomic costs
+// the hot path nothing measurable, unlike getpid(), a system call since
+// glibc 2.25.
+std::atomic<uint64_t> g_fork_generation{0};
+
+void count_fork_in_child() { g_fork_generation.fetch_add(1, std::memory_order_relaxed); }
+
+uint64_t fork_generation_registering_handler() {
+  static const bool registered = [] { return ::pthread_atfork(nullptr, nullptr, &count_fork_in_child) == 0; }();
+  (void)registered;
+  return g_fork_generation.load(std::memory_order_relaxed);
+}
+
+// The largest event our reader accepts with its default options (and
+// TensorBoard has no smaller limit): a record above it would be written,
+// then called corrupt on every read, so the writer refuses it instead.
+const size_t kMaxEventBytes = RecordReaderOptions().max_record_bytes;
+
+// A short, printable form of bad bytes for error messages.
+std::string escaped_prefix(std::string_view text) {
+  constexpr size_t kShown = 64;
+  const bool cut = text.size() > kShown;
+  return absl::StrCat("\"", absl::CHexEscape(absl::string_view(text.data(), cut ? kShown : text.size())),
+                      cut ? "\"..." : "\"");
+}
+
+// Tags are nearly always ASCII: eight bytes at a time decide that, and only
+// a tag with a high bit set pays for the full decoder.
+bool is_valid_utf8_tag(std::string_view tag) {
+  uint64_t high = 0;
+  size_t i = 0;
+  for (; i + 8 <= tag.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, tag.data() + i, 8);
+    high |= word;
+  }
+  for (; i < tag.size(); ++i) high |= static_cast<unsigned char>(tag[i]);
+  if ((high & 0x8080808080808080ULL) == 0) return true;
+  return internal::is_valid_utf8(tag);
+}
+
+// Finds the first field declared `string` whose value is not UTF-8 (proto3
+// parsers, ours and TensorBoard's, reject the whole event for it). Sets
+// `path` to its location, such as "summary.value[0].tag", and `value`.
+bool find_invalid_utf8(const google::protobuf::Message& message, std::string* path, std::string* value) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  std::string scratch;
+  for (const FieldDescriptor* field : fields) {
+    const int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    for (int i = 0; i < count; ++i) {
+      const std::string here =
+          field->is_repeated() ? absl::StrCat(field->name(), "[", i, "]") : std::string(field->name());
+      if (field->type() == FieldDescriptor::TYPE_STRING) {
+        const std::string& text = field->is_repeated()
+                                      ? reflection->GetRepeatedStringReference(message, field, i, &scratch)
+                                      : reflection->GetStringReference(message, field, &scratch);
+        if (!internal::is_valid_utf8(text)) {
+          *path = here;
+          *value = text;
+          return true;
+        }
+      } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        const google::protobuf::Message& child = field->is_repeated()
+                                                     ? reflection->GetRepeatedMessage(message, field, i)
+                                                     : reflection->GetMessage(message, field);
+        if (find_invalid_utf8(child, path, value)) {
+          *path = absl::StrCat(here, ".", *path);
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
 
 // Deterministic so that map fields (hparams) come out in key order.
 std::string serialize_deterministic(const google::protobuf::MessageLite& message) {
@@ -66,8 +156,27 @@ double coarse_now() {
 class SummaryWriter::Impl {
  public:
   // An empty `clock` means coarse_now().
-  Impl(std::string logdir, std::function<double()> clock, std::unique_ptr<EventFileWriter> file)
-      : logdir_(std::move(logdir)), clock_(std::move(clock)), file_(std::move(file)) {}
+  Impl(std::string logdir, std::function<double()> clock, std::unique_ptr<EventFileWriter> file,
+       uint64_t fork_generation)
+      : logdir_(std::move(logdir)),
+        clock_(std::move(clock)),
+        file_(std::move(file)),
+        fork_generation_(fork_generation),
+        creator_pid_(::getpid()) {}
+
+  // Whether this is a fork()ed child of the process that created the
+  // writer: the worker thread does not exist here and the queue's mutex may
+  // be held forever by a thread that did not survive the fork.
+  bool in_forked_child() const {
+    return g_fork_generation.load(std::memory_order_relaxed) != fork_generation_;
+  }
+  absl::Status forked_error(std::string_view call) const {
+    return absl::FailedPreconditionError(absl::StrCat(
+        absl::string_view(call.data(), call.size()), ": this SummaryWriter for '", path(),
+        "' was created in process ", creator_pid_, " and this is a fork()ed child (process ", ::getpid(),
+        "), where its writer thread does not run, so nothing would be written. Create a new SummaryWriter "
+        "in the child (it gets its own event file)"));
+  }
 
   const std::string& logdir() const { return logdir_; }
   const std::string& path() const { return file_->path(); }
@@ -84,6 +193,8 @@ class SummaryWriter::Impl {
   const std::string logdir_;
   const std::function<double()> clock_;
   std::unique_ptr<EventFileWriter> file_;
+  const uint64_t fork_generation_;
+  const pid_t creator_pid_;
   absl::flat_hash_set<std::string> seen_tags_;
   std::string last_tag_;
 };
@@ -97,6 +208,8 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::
   std::function<double()> clock = options.clock;
   // A test Env's clock is honoured; the real one is replaced by coarse_now().
   if (!clock && options.env != nullptr) clock = [env] { return env->now_seconds(); };
+
+  const uint64_t generation = fork_generation_registering_handler();
 
   absl::Status s = env->create_dirs(logdir);
   if (!s.ok()) return s;
@@ -121,18 +234,43 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::
       EventFileWriter::Open(env, path, first_record, queue_options);
   if (!file.ok()) return file.status();
   return std::unique_ptr<SummaryWriter>(
-      new SummaryWriter(std::make_unique<Impl>(logdir, std::move(clock), std::move(*file))));
+      new SummaryWriter(std::make_unique<Impl>(logdir, std::move(clock), std::move(*file), generation)));
 }
 
 SummaryWriter::SummaryWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-SummaryWriter::~SummaryWriter() { (void)close(); }
+SummaryWriter::~SummaryWriter() {
+  if (impl_->in_forked_child()) {
+    // Destroying it here would join a thread that does not exist, may block
+    // on a mutex no thread will release, and would write the parent's
+    // buffered bytes into the parent's file a second time. Keep it, out of
+    // reach, until the child exits.
+    static std::mutex* const mu = new std::mutex;
+    static std::vector<Impl*>* const kept = new std::vector<Impl*>;
+    std::lock_guard<std::mutex> lock(*mu);
+    kept->push_back(impl_.release());
+    return;
+  }
+  (void)close();
+}
 
 absl::Status SummaryWriter::scalar(std::string_view tag, double value, int64_t step) {
   if (tag.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("scalar: the tag is empty (value ", value, ", step ", step, "); give the metric a name"));
   }
+  if (!is_valid_utf8_tag(tag)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "scalar: the tag ", escaped_prefix(tag), " is not valid UTF-8 (step ", step,
+        "); TensorBoard drops such events as corrupt: give the tag in UTF-8"));
+  }
+  if (tag.size() > kMaxEventBytes - 128 &&
+      scalar_event::event_size(0, step, tag.size(), /*with_metadata=*/true) > kMaxEventBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("scalar: the tag of ", tag.size(),
+                                                   " bytes makes the event larger than readers accept (",
+                                                   kMaxEventBytes, " bytes); use a short tag"));
+  }
+  if (impl_->in_forked_child()) return impl_->forked_error("scalar");
   const double wall_time = impl_->now();
   const float v = static_cast<float>(value);
   // Encode and frame outside the lock; only the copy happens under it.
@@ -175,12 +313,32 @@ absl::Status SummaryWriter::write_summary(const proto::Summary& summary, int64_t
 }
 
 absl::Status SummaryWriter::write_event(const proto::Event& event) {
-  return impl_->file().append_record(frame_record(serialize_event(event)));
+  if (impl_->in_forked_child()) return impl_->forked_error("write_event");
+  std::string path;
+  std::string bad;
+  if (find_invalid_utf8(event, &path, &bad)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "write_event: field ", path, " = ", escaped_prefix(bad),
+        " is not valid UTF-8; readers (TensorBoard's too) drop such events as corrupt. Nothing was written"));
+  }
+  const size_t size = event.ByteSizeLong();  // also caches sizes for serialize_deterministic
+  if (size > kMaxEventBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("write_event: the event is ", size,
+                                                   " bytes, more than readers accept (", kMaxEventBytes,
+                                                   " bytes); split it or log less. Nothing was written"));
+  }
+  return impl_->file().append_record(frame_record(serialize_deterministic(event)));
 }
 
-absl::Status SummaryWriter::flush() { return impl_->file().flush(); }
+absl::Status SummaryWriter::flush() {
+  if (impl_->in_forked_child()) return impl_->forked_error("flush");
+  return impl_->file().flush();
+}
 
-absl::Status SummaryWriter::close() { return impl_->file().close(); }
+absl::Status SummaryWriter::close() {
+  if (impl_->in_forked_child()) return impl_->forked_error("close");
+  return impl_->file().close();
+}
 
 DefaultWriterScope SummaryWriter::as_default() { return DefaultWriterScope(this); }
 

@@ -87,6 +87,7 @@ class FaultInjectionEnv : public EnvWrapper {
       return base_->sync();
     }
     absl::Status close() override { return base_->close(); }
+    absl::Status check_linked() override { return base_->check_linked(); }
 
    private:
     FaultInjectionEnv* env_;

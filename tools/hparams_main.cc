@@ -306,6 +306,10 @@ int RunLog(const std::vector<std::string>& argv) {
   for (const std::string& spec : args->all("scalar")) {
     auto scalar = ParseScalarSpec(spec);
     if (!scalar.ok()) return UsageError("log", std::string(scalar.status().message()));
+    // The writer would refuse a non-UTF-8 tag after the file exists; refuse it first.
+    if (absl::Status s = Metric(scalar->tag).validate(); !s.ok()) {
+      return UsageError("log", "--scalar: " + std::string(s.message()));
+    }
     scalars.push_back(*std::move(scalar));
   }
   std::optional<SessionStatus> status;

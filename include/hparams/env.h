@@ -48,6 +48,12 @@ class WritableFile {
   // flush(), then asks the OS to make the bytes durable (fsync).
   virtual absl::Status sync() = 0;
   virtual absl::Status close() = 0;
+  // DataLoss when the open file has no name any more (deleted, or its
+  // directory removed: `rm -rf logdir` under a live writer), so whatever is
+  // written to it reaches no reader. OK otherwise, and by default, for files
+  // that cannot tell. Unlike the other methods it may be called while
+  // another thread is in append() or flush(), but not during close().
+  virtual absl::Status check_linked() { return absl::OkStatus(); }
 };
 
 // A file read front to back.

@@ -13,10 +13,28 @@
 // Errors: a failed write makes the writer's status sticky: the next call,
 // flush() and close() return it (an absl::Status naming the file and the OS
 // error); blocked callers are woken, never left hanging. Nothing logged
-// before a successful flush()/close() is lost.
+// before a successful flush()/close() is lost. No method throws.
+//
+// Deleted files: if the event file is deleted under a live writer (`rm -rf`
+// of the logdir), the writer notices when it next writes a batch, on
+// flush() and on close(), and fails with a sticky DataLoss saying the file
+// was deleted. It does not recreate the file (the events already written
+// are gone with it, and a partial file would pass for a whole one): create
+// a new SummaryWriter to log again.
+//
+// fork(): a writer belongs to the process that created it. In a fork()ed
+// child every call on an inherited writer returns FailedPrecondition and
+// writes nothing (its thread does not exist there); destroying it in the
+// child is safe and leaves the parent's file alone. Create a new writer in
+// the child.
 //
 // Thread safety: every method may be called from many threads at once.
 // Events from one thread reach the file in that thread's call order.
+// Destroying a writer (or letting its unique_ptr go) while another thread
+// may still call it, directly or through a DefaultWriterScope, is a
+// use-after-free: the caller's bug, which the writer cannot detect. Stop or
+// join those threads first; close() may race with other calls, the
+// destructor may not.
 //
 // Example:
 //   auto writer = hp::SummaryWriter::Create("logs/run-0");
@@ -75,7 +93,8 @@ class SummaryWriter {
  public:
   // Creates `logdir` if needed and opens a new event file in it.
   // InvalidArgument for an empty logdir; the Env's error (e.g.
-  // PermissionDenied, naming the directory) if it cannot be created.
+  // PermissionDenied, naming the directory) if it cannot be created;
+  // ResourceExhausted if the writer thread cannot start (`ulimit -u`).
   static absl::StatusOr<std::unique_ptr<SummaryWriter>> Create(const std::string& logdir,
                                                                WriterOptions options = {});
 
@@ -88,8 +107,10 @@ class SummaryWriter {
   // "scalars" plugin metadata on the first event of each tag only. The
   // value is stored as float32, as TensorBoard stores it. The event is
   // encoded on the calling thread and queued; this blocks only while the
-  // queue is full. InvalidArgument for an empty tag (nothing is written);
-  // FailedPrecondition after close(); the sticky I/O error after a failure.
+  // queue is full. InvalidArgument, writing nothing, for an empty tag, a
+  // tag that is not UTF-8, or one so long that readers would refuse the
+  // event (over 256 MiB); FailedPrecondition after close() or in a fork()ed
+  // child; the sticky I/O error after a failure.
   absl::Status scalar(std::string_view tag, double value, int64_t step);
 
   // Writes any summary at `step`, with wall_time from the clock.
@@ -98,7 +119,10 @@ class SummaryWriter {
   // events whose time the caller pins (hparams events, replayed data).
   absl::Status write_summary(const proto::Summary& summary, int64_t step, double wall_time);
   // Writes `event` as is (deterministic serialization: map fields in key
-  // order).
+  // order). InvalidArgument, writing nothing, when a field the proto
+  // declares `string` is not UTF-8 (the error names the field; readers
+  // would drop the event as corrupt) or when the event is larger than
+  // readers accept (256 MiB). write_summary() checks the same.
   absl::Status write_event(const proto::Event& event);
 
   // HParams plugin events (see hparams/hparam.h); each is written at step 0,

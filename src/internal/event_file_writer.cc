@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "internal/thread_start.h"
 
 namespace hp {
 
@@ -17,11 +18,24 @@ absl::StatusOr<std::unique_ptr<EventFileWriter>> EventFileWriter::Open(Env* env,
   absl::Status s = (*file)->append(first_record);
   if (s.ok()) s = (*file)->flush();
   if (!s.ok()) {
+    // A failed Create leaves nothing behind (a full disk used to leave a
+    // 0-byte event file).
     (void)(*file)->close();
+    (void)env->remove_file(path);
     return s;
   }
   if (options.queue_capacity == 0) options.queue_capacity = 1;
-  return std::unique_ptr<EventFileWriter>(new EventFileWriter(std::move(*file), path, options));
+  std::unique_ptr<EventFileWriter> writer(new EventFileWriter(std::move(*file), path, options));
+  absl::StatusOr<std::thread> worker =
+      internal::start_thread(absl::StrCat("the writer thread for event file '", path, "'"),
+                             [w = writer.get()] { w->run(); });
+  if (!worker.ok()) {
+    writer.reset();  // no worker: closing only closes the file
+    (void)env->remove_file(path);
+    return worker.status();
+  }
+  writer->worker_ = std::move(*worker);
+  return writer;
 }
 
 EventFileWriter::EventFileWriter(std::unique_ptr<WritableFile> file, std::string path, Options options)
@@ -29,10 +43,7 @@ EventFileWriter::EventFileWriter(std::unique_ptr<WritableFile> file, std::string
       path_(std::move(path)),
       options_(options),
       wake_events_(std::max<size_t>(1, options.queue_capacity / 2)),
-      wake_bytes_(std::min<size_t>(size_t{128} << 10, std::max<size_t>(1, options.max_buffered_bytes / 2))) {
-  // Started last, once every member it reads exists.
-  worker_ = std::thread(&EventFileWriter::run, this);
-}
+      wake_bytes_(std::min<size_t>(size_t{128} << 10, std::max<size_t>(1, options.max_buffered_bytes / 2))) {}
 
 EventFileWriter::~EventFileWriter() { (void)close(); }
 
@@ -68,13 +79,34 @@ absl::Status EventFileWriter::append_record(std::string_view framed) {
 absl::Status EventFileWriter::flush() {
   std::unique_lock<std::mutex> lock(mu_);
   const uint64_t ticket = appended_;
-  if (written_ >= ticket || !status_.ok()) return status_;
+  if (written_ >= ticket || !status_.ok()) {
+    check_linked_locked();
+    return status_;
+  }
   flush_target_ = std::max(flush_target_, ticket);
   worker_cv_.notify_one();
   ++flush_waiters_;
   flushed_cv_.wait(lock, [&] { return written_ >= ticket || !status_.ok() || worker_done_; });
   --flush_waiters_;
+  check_linked_locked();
   return status_;
+}
+
+void EventFileWriter::check_linked_locked() {
+  // close() touches the file only after setting closing_, which it cannot
+  // do while this thread holds mu_; the worker may be appending meanwhile,
+  // which check_linked() allows.
+  if (closing_ || !status_.ok()) return;
+  absl::Status linked = file_->check_linked();
+  if (!linked.ok()) status_ = deleted_error(linked);
+}
+
+absl::Status EventFileWriter::deleted_error(const absl::Status& s) const {
+  if (!absl::IsDataLoss(s)) return annotate(s, "checking the file");
+  return absl::DataLossError(absl::StrCat(
+      "event file '", path_, "' was deleted while the writer was open (was the log directory removed?): ",
+      s.message(), ". Events logged to this writer are lost and it now returns this error;"
+      " create a new SummaryWriter to log again"));
 }
 
 absl::Status EventFileWriter::close() {
@@ -91,6 +123,10 @@ absl::Status EventFileWriter::close() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     s = status_;
+  }
+  if (s.ok()) {
+    s = file_->check_linked();
+    if (!s.ok()) s = deleted_error(s);
   }
   if (s.ok()) {
     s = file_->sync();
@@ -138,10 +174,16 @@ void EventFileWriter::run() {
     lock.unlock();
     absl::Status s = file_->append(writing);
     if (s.ok()) s = file_->flush();
+    // One fstat per batch notices a removed logdir within a flush interval.
+    absl::Status linked = s.ok() ? file_->check_linked() : absl::OkStatus();
     writing.clear();
     lock.lock();
     if (!s.ok()) {
       status_ = annotate(s, "writing");
+      break;
+    }
+    if (!linked.ok()) {
+      status_ = deleted_error(linked);
       break;
     }
     written_ = batch_end;

@@ -11,7 +11,10 @@
 // flush() takes a ticket (the number of events appended so far) and waits
 // until the worker has handed that many to the OS. A worker I/O error is
 // sticky: it wakes every waiter, and append/flush/close return it from then
-// on. close() drains the queue, fsyncs and closes; it is idempotent.
+// on. close() drains the queue, fsyncs and closes; it is idempotent. Each
+// batch, flush() and close() also check that the file still has a name
+// (WritableFile::check_linked): a file deleted under the writer is a sticky
+// DataLoss, never a silent OK.
 //
 // Thread safety: all methods may be called concurrently. Records appended
 // by one thread reach the file in that thread's order.
@@ -46,7 +49,9 @@ class EventFileWriter {
   };
 
   // Creates `path` and writes `first_record` (framed bytes) synchronously,
-  // so a bad path or full disk shows up here. Starts the worker.
+  // so a bad path or full disk shows up here. Starts the worker:
+  // ResourceExhausted if the OS refuses the thread. On any error the file
+  // is removed again.
   static absl::StatusOr<std::unique_ptr<EventFileWriter>> Open(Env* env, const std::string& path,
                                                                std::string_view first_record, Options options);
 
@@ -76,6 +81,9 @@ class EventFileWriter {
   EventFileWriter(std::unique_ptr<WritableFile> file, std::string path, Options options);
   void run();
   absl::Status closed_error() const;
+  // Makes a deleted file (check_linked() failing) the sticky error.
+  void check_linked_locked();
+  absl::Status deleted_error(const absl::Status& s) const;
   absl::Status annotate(const absl::Status& s, std::string_view during) const;
 
   std::unique_ptr<WritableFile> file_;

@@ -1,0 +1,316 @@
+// The writer under failing systems and hostile input (issue 8, items 9-16):
+// a call that returns OK means the data will be there; anything else is a
+// clear Status, never an exception, an abort or silent loss.
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fault_injection_env.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "hparams/record_reader.h"
+#include "hparams/writer.h"
+#include "internal/thread_start.h"
+#include "io_test_util.h"
+
+namespace hp {
+namespace {
+
+namespace fs = std::filesystem;
+using test_util::make_temp_dir;
+using test_util::read_bytes;
+using test_util::read_events;
+using testing_env::FaultInjectionEnv;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::vector<std::string> files_in(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ignored;
+  for (const auto& entry : fs::directory_iterator(dir, ignored)) names.push_back(entry.path().filename().string());
+  return names;
+}
+
+#ifdef HPARAMS_CLI_PATH
+struct CliResult {
+  int exit_code = -1;
+  bool signaled = false;
+  std::string err;
+};
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs `hparams ARGS...` through /bin/sh after the shell words `prefix`
+// (such as ulimit settings), capturing the exit code and stderr.
+CliResult run_cli(const std::string& prefix, const std::vector<std::string>& args) {
+  const std::string err_path = join_path(make_temp_dir(), "stderr");
+  std::string command = prefix + " " + quote(HPARAMS_CLI_PATH);
+  for (const std::string& a : args) command += " " + quote(a);
+  command += " >/dev/null 2>" + quote(err_path);
+  const int status = std::system(command.c_str());
+  CliResult result;
+  result.signaled = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) >= 128);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.err = read_bytes(err_path);
+  return result;
+}
+#endif
+
+// --- 9: a thread that cannot start ----------------------------------------------
+
+TEST(WriterReliability, ThreadStartFailureIsResourceExhaustedAndLeavesNoFile) {
+  const std::string logdir = make_temp_dir();
+  absl::StatusOr<std::unique_ptr<SummaryWriter>> writer;
+  {
+    internal::ScopedThreadStartFailureForTesting no_threads;
+    writer = SummaryWriter::Create(logdir);
+  }
+  ASSERT_FALSE(writer.ok());
+  EXPECT_TRUE(absl::IsResourceExhausted(writer.status())) << writer.status();
+  EXPECT_THAT(std::string(writer.status().message()), HasSubstr("thread"));
+  EXPECT_THAT(std::string(writer.status().message()), HasSubstr(logdir));
+  EXPECT_THAT(files_in(logdir), ::testing::IsEmpty());
+  // The failure is not sticky for the process.
+  auto again = SummaryWriter::Create(logdir);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE((*again)->close().ok());
+}
+
+#if defined(HPARAMS_CLI_PATH) && !defined(HPARAMS_SANITIZER_BUILD)
+// A real refusal, not the seam: with a 4 GiB default thread stack and 1 GiB
+// of address space, pthread_create fails (EAGAIN) while the rest of the
+// program runs. (Sanitizers reserve shadow memory an address-space limit
+// breaks.)
+TEST(WriterReliability, CliLogWithoutThreadsExitsTwoWithAMessage) {
+  const std::string run = join_path(make_temp_dir(), "run");
+  const CliResult r = run_cli("ulimit -s 4194304 && ulimit -v 1048576 &&", {"log", run, "--hparam", "lr=0.1"});
+  EXPECT_FALSE(r.signaled) << r.err;
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("cannot start the writer thread"));
+  EXPECT_THAT(files_in(run), ::testing::IsEmpty());
+}
+#endif
+
+// --- 10: strings that are not UTF-8 -----------------------------------------------
+
+// Only the file_version event: nothing of a rejected call reached the file.
+void expect_only_the_version_event(SummaryWriter& writer) {
+  ASSERT_TRUE(writer.close().ok());
+  const std::vector<proto::Event> events = read_events(writer.path());
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].file_version(), "brain.Event:2");
+}
+
+TEST(WriterReliability, ScalarTagThatIsNotUtf8IsRejectedAndWritesNothing) {
+  auto writer = SummaryWriter::Create(make_temp_dir());
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  for (const std::string tag : {std::string("bad\xff"), std::string("loss/\xc3"), std::string("a_long_ascii_prefix\xed\xa0\x80"),
+                                std::string("overlong\xc0\xaf")}) {
+    const absl::Status s = (*writer)->scalar(tag, 0.5, 1);
+    EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("not valid UTF-8"));
+  }
+  expect_only_the_version_event(**writer);
+}
+
+TEST(WriterReliability, ScalarTagInUtf8BeyondAsciiIsWritten) {
+  auto writer = SummaryWriter::Create(make_temp_dir());
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  const std::string tag = "pr\xc3\xa9" "cision/\xe6\xa0\xa1\xe9\xaa\x8c/\xf0\x9f\x93\x88";
+  ASSERT_TRUE((*writer)->scalar(tag, 0.5, 1).ok());
+  ASSERT_TRUE((*writer)->close().ok());
+  const std::vector<proto::Event> events = read_events((*writer)->path());
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].summary().value(0).tag(), tag);
+}
+
+TEST(WriterReliability, WriteSummaryAndWriteEventRejectAnyStringFieldThatIsNotUtf8) {
+  auto writer = SummaryWriter::Create(make_temp_dir());
+  ASSERT_TRUE(writer.ok()) << writer.status();
+
+  proto::Summary summary;
+  summary.add_value()->set_tag("fine");
+  summary.add_value()->set_tag("bad\xe9");
+  absl::Status s = (*writer)->write_summary(summary, 3);
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("summary.value[1].tag"));
+
+  proto::Summary plugin;
+  proto::Summary::Value* value = plugin.add_value();
+  value->set_tag("ok");
+  value->mutable_metadata()->mutable_plugin_data()->set_plugin_name("scal\xffrs");
+  s = (*writer)->write_summary(plugin, 3, 1.5);
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("plugin_name"));
+
+  proto::Event event;
+  event.set_file_version("brain.Event:\xfe");
+  s = (*writer)->write_event(event);
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("file_version"));
+
+  // Bytes fields (plugin content, tensor strings) may hold anything.
+  proto::Summary binary;
+  proto::Summary::Value* b = binary.add_value();
+  b->set_tag("binary");
+  b->mutable_metadata()->mutable_plugin_data()->set_plugin_name("text");
+  b->mutable_metadata()->mutable_plugin_data()->set_content("\xff\xfe");
+  b->mutable_tensor()->set_dtype(proto::DT_STRING);
+  b->mutable_tensor()->add_string_val("\xff");
+  ASSERT_TRUE((*writer)->write_summary(binary, 4).ok());
+  ASSERT_TRUE((*writer)->close().ok());
+  const std::vector<proto::Event> events = read_events((*writer)->path());
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].summary().value(0).tag(), "binary");
+}
+
+#ifdef HPARAMS_CLI_PATH
+TEST(WriterReliability, CliLogRejectsAScalarTagThatIsNotUtf8AndWritesNothing) {
+  const std::string run = join_path(make_temp_dir(), "run");
+  const CliResult r = run_cli("", {"log", run, "--hparam", "lr=0.1", "--scalar", "acc\xe9=0.5@1"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("not valid UTF-8"));
+  EXPECT_THAT(r.err, Not(HasSubstr("libprotobuf")));
+  EXPECT_FALSE(fs::exists(run));
+}
+#endif
+
+// --- 11: records the reader would refuse ------------------------------------------
+
+TEST(WriterReliability, EventsLargerThanTheReadersCapAreRefusedAtWriteTime) {
+  const size_t cap = RecordReaderOptions().max_record_bytes;
+  auto writer = SummaryWriter::Create(make_temp_dir());
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  {
+    const std::string tag(cap, 'x');
+    const absl::Status s = (*writer)->scalar(tag, 1.0, 1);
+    EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("larger than readers accept"));
+  }
+  {
+    proto::Event event;
+    event.mutable_summary()->add_value()->mutable_tensor()->add_string_val(std::string(cap, 'y'));
+    const absl::Status s = (*writer)->write_event(event);
+    EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("more than readers accept"));
+  }
+  expect_only_the_version_event(**writer);
+}
+
+// --- 12: the logdir removed under a live writer -----------------------------------
+
+TEST(WriterReliability, LogdirRemovedUnderALiveWriterIsAStickyDataLossOnFlush) {
+  const std::string logdir = join_path(make_temp_dir(), "run");
+  auto writer = SummaryWriter::Create(logdir);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  ASSERT_TRUE((*writer)->scalar("loss", 1.0, 1).ok());
+  ASSERT_TRUE((*writer)->flush().ok());
+  fs::remove_all(logdir);
+  (void)(*writer)->scalar("loss", 0.5, 2);  // may still be queued before the writer notices
+  absl::Status s = (*writer)->flush();
+  EXPECT_TRUE(absl::IsDataLoss(s)) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("was deleted"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr((*writer)->path()));
+  s = (*writer)->scalar("loss", 0.25, 3);
+  EXPECT_TRUE(absl::IsDataLoss(s)) << s;
+  EXPECT_TRUE(absl::IsDataLoss((*writer)->close()));
+}
+
+TEST(WriterReliability, LogdirRemovedWithNothingPendingIsNoticedByFlushAndClose) {
+  for (const bool call_flush : {true, false}) {
+    const std::string logdir = join_path(make_temp_dir(), "run");
+    auto writer = SummaryWriter::Create(logdir);
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    ASSERT_TRUE((*writer)->scalar("loss", 1.0, 1).ok());
+    ASSERT_TRUE((*writer)->flush().ok());
+    fs::remove_all(logdir);
+    if (call_flush) EXPECT_TRUE(absl::IsDataLoss((*writer)->flush()));
+    const absl::Status closed = (*writer)->close();
+    EXPECT_TRUE(absl::IsDataLoss(closed)) << closed;
+    EXPECT_THAT(std::string(closed.message()), HasSubstr("was deleted"));
+  }
+}
+
+TEST(WriterReliability, TheWorkerNoticesADeletedFileOnItsOwnWithinAFlushInterval) {
+  const std::string logdir = join_path(make_temp_dir(), "run");
+  WriterOptions options;
+  options.flush_interval = absl::Milliseconds(5);
+  auto writer = SummaryWriter::Create(logdir, options);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  fs::remove_all(logdir);
+  absl::Status s;
+  for (int i = 0; i < 2000 && s.ok(); ++i) {
+    s = (*writer)->scalar("loss", 1.0, i);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(absl::IsDataLoss(s)) << s;
+}
+
+TEST(WriterReliability, CheckLinkedIsDataLossOnlyForADeletedFile) {
+  const std::string path = join_path(make_temp_dir(), "f");
+  auto file = Env::Default()->new_writable_file(path);
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_TRUE((*file)->check_linked().ok());
+  ASSERT_EQ(::unlink(path.c_str()), 0);
+  const absl::Status s = (*file)->check_linked();
+  EXPECT_TRUE(absl::IsDataLoss(s)) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr(path));
+  EXPECT_TRUE((*file)->close().ok());
+}
+
+// --- 13: fork() ---------------------------------------------------------------------
+
+TEST(WriterReliability, AnInheritedWriterInAForkedChildFailsAndWritesNothing) {
+  const std::string logdir = make_temp_dir();
+  auto writer = SummaryWriter::Create(logdir);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  ASSERT_TRUE((*writer)->scalar("parent", 1.0, 1).ok());  // still buffered at the fork
+  const std::string child_dir = make_temp_dir();
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // No gtest assertions in the child: report through the exit code.
+    int failures = 0;
+    const absl::Status scalar = (*writer)->scalar("child", 2.0, 2);
+    if (!absl::IsFailedPrecondition(scalar)) failures |= 1;
+    if (std::string(scalar.message()).find("fork") == std::string::npos) failures |= 2;
+    if (!absl::IsFailedPrecondition((*writer)->flush())) failures |= 4;
+    proto::Summary summary;
+    summary.add_value()->set_tag("child");
+    if (!absl::IsFailedPrecondition((*writer)->write_summary(summary, 2))) failures |= 8;
+    if (!absl::IsFailedPrecondition((*writer)->close())) failures |= 16;
+    writer->reset();  // neither hangs, aborts, nor writes the parent's buffered bytes
+#if !defined(HPARAMS_SANITIZER_BUILD)  // TSan refuses threads after a multi-threaded fork
+    auto own = SummaryWriter::Create(child_dir);
+    if (!own.ok() || !(*own)->scalar("child", 3.0, 3).ok() || !(*own)->close().ok()) failures |= 32;
+#endif
+    ::_exit(failures);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child died of signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "bit mask of the child's failed checks";
+  ASSERT_TRUE((*writer)->scalar("parent", 4.0, 4).ok());
+  ASSERT_TRUE((*writer)->close().ok());
+  const std::vector<proto::Event> events = read_events((*writer)->path());
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[1].step(), 1);
+  EXPECT_EQ(events[2].step(), 4);
+#if !defined(HPARAMS_SANITIZER_BUILD)
+  EXPECT_EQ(files_in(child_dir).size(), 1u);
+#endif
+}
+
+}  // namespace
+}  // namespace hp
