@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "benchmark/benchmark.h"
@@ -74,6 +75,19 @@ long current_rss_kib() {
   return resident * (::sysconf(_SC_PAGESIZE) / 1024);
 }
 
+// Threads of this process, from /proc/self/status (0 where it does not exist).
+long thread_count() {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  long threads = 0;
+  while (std::fgets(line, sizeof(line), f) != nullptr) {
+    if (std::sscanf(line, "Threads: %ld", &threads) == 1) break;
+  }
+  std::fclose(f);
+  return threads;
+}
+
 long peak_rss_kib() {
   struct rusage usage;
   ::getrusage(RUSAGE_SELF, &usage);
@@ -117,6 +131,93 @@ void BM_ScalarCallerLatency(benchmark::State& state) {
   state.counters["timer_overhead_ns"] = timer_ticks * tick_ns;
 }
 BENCHMARK(BM_ScalarCallerLatency)->Iterations(2000000)->Unit(benchmark::kMillisecond);
+
+// The caller's cost per scalar() in a plain loop (no per-call timer): CPU
+// time of the calling thread over 10,000,000 calls, the writer's thread
+// working on the other core.
+void BM_ScalarCallerCost(benchmark::State& state) {
+  const std::string dir = temp_logdir("caller");
+  auto writer = hp::SummaryWriter::Create(dir);
+  if (!writer.ok()) {
+    state.SkipWithError(std::string(writer.status().message()).c_str());
+    return;
+  }
+  int64_t step = 0;
+  for (auto _ : state) {
+    absl::Status s = (*writer)->scalar("loss", 0.5, step++);
+    benchmark::DoNotOptimize(s);
+  }
+  (void)(*writer)->close();
+  writer->reset();
+  remove_logdir(dir);
+}
+BENCHMARK(BM_ScalarCallerCost)->Iterations(10000000);
+
+// Four threads share one writer, 2,500,000 scalars each (own tag per
+// thread), timed from the start through close().
+void BM_FourThreadsOneWriter(benchmark::State& state) {
+  constexpr int kThreads = 4;
+  constexpr int64_t kPerThread = 2500000;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string dir = temp_logdir("threads");
+    auto writer = hp::SummaryWriter::Create(dir);
+    if (!writer.ok()) {
+      state.SkipWithError(std::string(writer.status().message()).c_str());
+      return;
+    }
+    state.ResumeTiming();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([w = writer->get(), t] {
+        const std::string tag = "loss/" + std::to_string(t);
+        for (int64_t step = 0; step < kPerThread; ++step) (void)w->scalar(tag, 0.5, step);
+      });
+    }
+    for (std::thread& th : threads) th.join();
+    const absl::Status closed = (*writer)->close();
+    state.PauseTiming();
+    if (!closed.ok()) state.SkipWithError(std::string(closed.message()).c_str());
+    writer->reset();
+    remove_logdir(dir);
+    state.ResumeTiming();
+  }
+  state.counters["scalars_per_s"] = benchmark::Counter(
+      static_cast<double>(kThreads * kPerThread) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_FourThreadsOneWriter)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// 1,000 writers open at once, 100 scalars each, then all closed: the
+// threads the process runs while they are open and its peak RSS (run it
+// alone to see the writers' own peak).
+void BM_ThousandWriters(benchmark::State& state) {
+  constexpr int kWriters = 1000;
+  long threads_open = 0;
+  for (auto _ : state) {
+    const std::string dir = temp_logdir("many");
+    std::vector<std::unique_ptr<hp::SummaryWriter>> writers;
+    writers.reserve(kWriters);
+    for (int i = 0; i < kWriters; ++i) {
+      auto writer = hp::SummaryWriter::Create(dir + "/run-" + std::to_string(i));
+      if (!writer.ok()) {
+        state.SkipWithError(std::string(writer.status().message()).c_str());
+        break;
+      }
+      writers.push_back(std::move(*writer));
+    }
+    for (int64_t step = 0; step < 100; ++step) {
+      for (auto& w : writers) (void)w->scalar("loss", 0.5, step);
+    }
+    threads_open = thread_count();
+    for (auto& w : writers) (void)w->close();
+    writers.clear();
+    remove_logdir(dir);
+  }
+  state.counters["threads"] = static_cast<double>(threads_open);
+  state.counters["peak_rss_MiB"] = static_cast<double>(peak_rss_kib()) / 1024.0;
+}
+BENCHMARK(BM_ThousandWriters)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_SustainedScalars(benchmark::State& state) {
   const int64_t n = state.range(0);
