@@ -192,6 +192,8 @@ class GrowableSpscQueue {
     published_.store(published_.load(std::memory_order_relaxed) + data.size(), std::memory_order_release);
     return true;
   }
+  // Whether `n` bytes fit in the current ring now (without growing).
+  bool has_room(size_t n) { return write_->ring.has_room(n); }
   // Bytes ever published, over all rings: the flush sequence number.
   uint64_t published() const { return published_.load(std::memory_order_acquire); }
   // Capacity of the ring the producer writes to.
