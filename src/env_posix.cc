@@ -22,11 +22,23 @@
 namespace hp {
 namespace {
 
+// Whether the failed operation (the start of the message) only reads, so
+// that a permission hint asks for read access, not write access.
+bool is_read(std::string_view what) {
+  for (std::string_view verb : {"cannot open for reading", "cannot read", "cannot list", "cannot stat",
+                                "cannot seek", "cannot open directory"}) {
+    if (what.substr(0, verb.size()) == verb) return true;
+  }
+  return false;
+}
+
 // One line of advice per errno, so a user sees what to do, not only what failed.
-const char* hint_for(int err) {
+const char* hint_for(int err, std::string_view what) {
   switch (err) {
     case EACCES:
     case EPERM:
+      if (is_read(what)) return " (check that it is readable by this process, and its directories searchable)";
+      return " (check that the directory exists and is writable by this process)";
     case EROFS:
       return " (check that the directory exists and is writable by this process)";
     case ENOENT:
@@ -36,6 +48,8 @@ const char* hint_for(int err) {
     case ENOSPC:
     case EDQUOT:
       return " (the disk is full: free space or log elsewhere)";
+    case ENAMETOOLONG:
+      return " (the path or one of its names is too long: choose a shorter log directory)";
     case EMFILE:
     case ENFILE:
       return " (too many open files: close writers you no longer need)";
@@ -45,7 +59,7 @@ const char* hint_for(int err) {
 }
 
 absl::Status posix_error(int err, std::string_view what, const std::string& path) {
-  return absl::ErrnoToStatus(err, absl::StrCat(absl::string_view(what.data(), what.size()), " '", path, "'", hint_for(err)));
+  return absl::ErrnoToStatus(err, absl::StrCat(absl::string_view(what.data(), what.size()), " '", path, "'", hint_for(err, what)));
 }
 
 // Writes all of [data, data+n), retrying short writes and EINTR.
@@ -184,25 +198,62 @@ class PosixEnv final : public Env {
   }
 
   absl::Status create_dirs(const std::string& path) override {
+    std::vector<std::string> created;
+    return create_dirs_reporting(path, &created);
+  }
+
+  absl::Status create_dirs_reporting(const std::string& path, std::vector<std::string>* created) override {
     if (path.empty()) return absl::InvalidArgumentError("create_dirs: the directory path is empty");
     // Create each prefix in turn, like mkdir -p; EEXIST is fine when the
-    // existing thing is a directory.
+    // existing thing is a directory. On failure the directories made so far
+    // are removed again (a name too long used to leave 20 of them behind).
+    const size_t first_new = created->size();
+    absl::Status s;
     size_t pos = 0;
     while (pos != std::string::npos) {
       pos = path.find('/', pos + 1);
       const std::string prefix = path.substr(0, pos);
       if (prefix.empty()) continue;
-      if (::mkdir(prefix.c_str(), 0755) == 0) continue;
+      if (::mkdir(prefix.c_str(), 0755) == 0) {
+        created->push_back(prefix);
+        continue;
+      }
       const int err = errno;
       if (err == EEXIST) {
         struct stat st;
         if (::stat(prefix.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) continue;
-        return absl::FailedPreconditionError(
+        s = absl::FailedPreconditionError(
             absl::StrCat("cannot create directory '", path, "': '", prefix,
                          "' exists and is not a directory (choose another log directory)"));
+      } else {
+        s = posix_error(err, "cannot create directory", prefix == path ? path : absl::StrCat(prefix, "' for '", path));
       }
-      return posix_error(err, "cannot create directory", prefix == path ? path : absl::StrCat(prefix, "' for '", path));
+      break;
     }
+    if (s.ok()) return s;
+    while (created->size() > first_new) {
+      (void)::rmdir(created->back().c_str());
+      created->pop_back();
+    }
+    return s;
+  }
+
+  absl::Status sync_dir(const std::string& path) override {
+    int fd;
+    do {
+      fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) return posix_error(errno, "cannot open directory", path);
+    absl::Status s;
+    // Some file systems cannot fsync a directory (EINVAL); their entries
+    // are as durable as they will get.
+    if (::fsync(fd) != 0 && errno != EINVAL) s = posix_error(errno, "cannot fsync directory", path);
+    ::close(fd);
+    return s;
+  }
+
+  absl::Status remove_dir(const std::string& path) override {
+    if (::rmdir(path.c_str()) != 0) return posix_error(errno, "cannot remove directory", path);
     return absl::OkStatus();
   }
 

@@ -212,8 +212,15 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::
 
   const uint64_t generation = fork_generation_registering_handler();
 
-  absl::Status s = env->create_dirs(logdir);
+  std::vector<std::string> new_dirs;
+  absl::Status s = env->create_dirs_reporting(logdir, &new_dirs);
   if (!s.ok()) return s;
+  // A failed Create leaves nothing behind: EventFileWriter::Open removes its
+  // file, this the directories made for it (a name too long for the file
+  // used to leave the whole new tree).
+  const auto remove_created = [&] {
+    for (auto dir = new_dirs.rbegin(); dir != new_dirs.rend(); ++dir) (void)env->remove_dir(*dir);
+  };
 
   const double created = clock ? clock() : coarse_now();
   const uint64_t counter = g_file_counter.fetch_add(1, std::memory_order_relaxed);
@@ -231,9 +238,19 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::
   EventFileWriter::Options queue_options;
   queue_options.queue_capacity = options.queue_capacity;
   queue_options.flush_interval = options.flush_interval;
+  // The new file's entry lives in logdir; each created directory's in its
+  // parent. Deepest first, so each name is durable before its parent's.
+  queue_options.dirs_to_sync.push_back(logdir);
+  for (auto dir = new_dirs.rbegin(); dir != new_dirs.rend(); ++dir) {
+    std::string parent = parent_dir(*dir);
+    if (parent != queue_options.dirs_to_sync.back()) queue_options.dirs_to_sync.push_back(std::move(parent));
+  }
   absl::StatusOr<std::unique_ptr<EventFileWriter>> file =
-      EventFileWriter::Open(env, path, first_record, queue_options);
-  if (!file.ok()) return file.status();
+      EventFileWriter::Open(env, path, first_record, std::move(queue_options));
+  if (!file.ok()) {
+    remove_created();
+    return file.status();
+  }
   return std::unique_ptr<SummaryWriter>(
       new SummaryWriter(std::make_unique<Impl>(logdir, std::move(clock), std::move(*file), generation)));
 }

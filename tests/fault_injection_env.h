@@ -1,6 +1,7 @@
 // A test Env that forwards to a real one and injects faults on request:
 // failed or short writes (e.g. ENOSPC), fsync failures, failed creation,
-// writes held until released, and a fixed host name and pid.
+// writes held until released, directory syncs recorded or failed, and a
+// fixed host name and pid.
 #ifndef HPARAMS_TESTS_FAULT_INJECTION_ENV_H_
 #define HPARAMS_TESTS_FAULT_INJECTION_ENV_H_
 
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -54,6 +56,22 @@ class FaultInjectionEnv : public EnvWrapper {
     auto file = target()->new_writable_file(path);
     if (!file.ok()) return file.status();
     return std::unique_ptr<WritableFile>(new File(this, std::move(*file)));
+  }
+
+  // sync_dir() fails with EIO.
+  std::atomic<bool> fail_sync_dir{false};
+  absl::Status sync_dir(const std::string& path) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      synced_dirs_.push_back(path);
+    }
+    if (fail_sync_dir.load()) return absl::ErrnoToStatus(EIO, absl::StrCat("injected fsync failure on '", path, "'"));
+    return target()->sync_dir(path);
+  }
+  // Every directory sync_dir() was asked for, in call order.
+  std::vector<std::string> synced_dirs() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return synced_dirs_;
   }
 
   std::string host_name() override { return "testhost"; }
@@ -102,6 +120,7 @@ class FaultInjectionEnv : public EnvWrapper {
   std::mutex mu_;
   std::condition_variable cv_;
   bool held_ = false;
+  std::vector<std::string> synced_dirs_;
 };
 
 }  // namespace testing_env

@@ -312,5 +312,145 @@ TEST(WriterReliability, AnInheritedWriterInAForkedChildFailsAndWritesNothing) {
 #endif
 }
 
+// --- 14: durable directory entries ----------------------------------------------
+
+TEST(WriterReliability, CloseSyncsTheLogdirAndTheParentOfEveryDirectoryItCreated) {
+  FaultInjectionEnv env;
+  WriterOptions options;
+  options.env = &env;
+  const std::string root = make_temp_dir();
+  const std::string logdir = join_path(root, "sweep/run-0");
+  auto writer = SummaryWriter::Create(logdir, options);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  ASSERT_TRUE((*writer)->scalar("loss", 1.0, 1).ok());
+  ASSERT_TRUE((*writer)->close().ok());
+  EXPECT_THAT(env.synced_dirs(), ::testing::ElementsAre(logdir, join_path(root, "sweep"), root));
+
+  // An existing logdir: only the new file's entry needs syncing.
+  FaultInjectionEnv env2;
+  options.env = &env2;
+  auto second = SummaryWriter::Create(logdir, options);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_TRUE((*second)->close().ok());
+  EXPECT_THAT(env2.synced_dirs(), ::testing::ElementsAre(logdir));
+}
+
+TEST(WriterReliability, AFailedDirectorySyncIsReportedByClose) {
+  FaultInjectionEnv env;
+  env.fail_sync_dir = true;
+  WriterOptions options;
+  options.env = &env;
+  const std::string logdir = make_temp_dir();
+  auto writer = SummaryWriter::Create(logdir, options);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  const absl::Status s = (*writer)->close();
+  EXPECT_FALSE(s.ok());
+  EXPECT_THAT(std::string(s.message()), HasSubstr("directories"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr(logdir));
+}
+
+TEST(WriterReliability, PosixEnvReportsTheDirectoriesItCreatedAndSyncsThem) {
+  Env* env = Env::Default();
+  const std::string root = make_temp_dir();
+  std::vector<std::string> created;
+  ASSERT_TRUE(env->create_dirs_reporting(join_path(root, "a/b/c"), &created).ok());
+  EXPECT_THAT(created, ::testing::ElementsAre(join_path(root, "a"), join_path(root, "a/b"), join_path(root, "a/b/c")));
+  created.clear();
+  ASSERT_TRUE(env->create_dirs_reporting(join_path(root, "a/b/d"), &created).ok());
+  EXPECT_THAT(created, ::testing::ElementsAre(join_path(root, "a/b/d")));
+  EXPECT_TRUE(env->sync_dir(join_path(root, "a/b")).ok());
+  EXPECT_TRUE(absl::IsNotFound(env->sync_dir(join_path(root, "missing"))));
+  EXPECT_TRUE(env->remove_dir(join_path(root, "a/b/d")).ok());
+  EXPECT_FALSE(env->remove_dir(join_path(root, "a")).ok());  // not empty: never removes content
+}
+
+TEST(WriterReliability, TheDefaultCreateDirsReportingWorksForEnvsThatOnlyHaveCreateDirs) {
+  EnvWrapper env(Env::Default());
+  const std::string root = make_temp_dir();
+  std::vector<std::string> created;
+  ASSERT_TRUE(env.Env::create_dirs_reporting(join_path(root, "x/y"), &created).ok());
+  EXPECT_THAT(created, ::testing::ElementsAre(join_path(root, "x"), join_path(root, "x/y")));
+  EXPECT_TRUE(env.Env::sync_dir(root).ok());
+  EXPECT_TRUE(absl::IsUnimplemented(env.Env::remove_dir(join_path(root, "x/y"))));
+  EXPECT_EQ(parent_dir("a/b"), "a");
+  EXPECT_EQ(parent_dir("a/b/"), "a");
+  EXPECT_EQ(parent_dir("a"), ".");
+  EXPECT_EQ(parent_dir("/a"), "/");
+  EXPECT_EQ(parent_dir("/"), "/");
+}
+
+// --- 16: failed calls clean up; messages fit the operation ------------------------
+
+TEST(WriterReliability, CreateOnAFullDiskLeavesNoFileAndNoDirectory) {
+  FaultInjectionEnv env;
+  env.fail_after_bytes = 0;
+  WriterOptions options;
+  options.env = &env;
+  const std::string root = make_temp_dir();
+  auto writer = SummaryWriter::Create(join_path(root, "run"), options);
+  ASSERT_FALSE(writer.ok());
+  EXPECT_TRUE(absl::IsResourceExhausted(writer.status())) << writer.status();
+  EXPECT_THAT(files_in(root), ::testing::IsEmpty());
+}
+
+TEST(WriterReliability, ANameTooLongLeavesNoPartialDirectories) {
+  const std::string root = make_temp_dir();
+  std::string logdir = root;
+  for (int i = 0; i < 20; ++i) logdir = join_path(logdir, std::string(250, static_cast<char>('a' + i)));
+  auto writer = SummaryWriter::Create(logdir);
+  ASSERT_FALSE(writer.ok());
+  EXPECT_THAT(std::string(writer.status().message()), HasSubstr("too long"));
+  EXPECT_THAT(files_in(root), ::testing::IsEmpty());
+}
+
+TEST(WriterReliability, AFileNameTooLongForItsNewDirectoryRemovesThatDirectory) {
+  FaultInjectionEnv env;  // a fixed host name keeps the file name's length known
+  WriterOptions options;
+  options.env = &env;
+  const std::string root = make_temp_dir();
+  // The directories fit in PATH_MAX (4096); the file name does not.
+  std::string logdir = root;
+  while (logdir.size() + 201 < 4080) logdir = join_path(logdir, std::string(200, 'd'));
+  logdir = join_path(logdir, std::string(4080 - logdir.size() - 1, 'e'));
+  ASSERT_EQ(logdir.size(), 4080u);
+  auto writer = SummaryWriter::Create(logdir, options);
+  ASSERT_FALSE(writer.ok());
+  EXPECT_THAT(std::string(writer.status().message()), HasSubstr("too long"));
+  EXPECT_THAT(files_in(root), ::testing::IsEmpty());
+}
+
+TEST(WriterReliability, PermissionMessagesAskForReadAccessOnReadsAndWriteAccessOnWrites) {
+  const std::string dir = make_temp_dir();  // mode 0700
+  const std::string file = join_path(dir, "events.out.tfevents.1");
+  test_util::write_bytes(file, "x");
+  ASSERT_EQ(::chmod(file.c_str(), 0), 0);
+  // Root ignores permissions: check as `nobody` in a child.
+  const bool as_root = ::geteuid() == 0;
+  if (as_root) ASSERT_EQ(::chmod(dir.c_str(), 0777), 0);
+  const pid_t pid = as_root ? ::fork() : 0;
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    int failures = 0;
+    if (as_root && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(100);
+    const absl::Status read = Env::Default()->new_sequential_file(file).status();
+    if (!absl::IsPermissionDenied(read)) failures |= 1;
+    if (std::string(read.message()).find("readable") == std::string::npos) failures |= 2;
+    if (std::string(read.message()).find("writable") != std::string::npos) failures |= 4;
+    const absl::Status write = Env::Default()->new_writable_file(file).status();
+    if (!absl::IsPermissionDenied(write)) failures |= 8;
+    if (std::string(write.message()).find("writable") == std::string::npos) failures |= 16;
+    if (!as_root) {
+      EXPECT_EQ(failures, 0) << read << "\n" << write;
+      return;
+    }
+    ::_exit(failures);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "bit mask of the child's failed checks (100: cannot become nobody)";
+  ::chmod(file.c_str(), 0600);
+}
+
 }  // namespace
 }  // namespace hp

@@ -96,6 +96,18 @@ class Env {
 
   // Creates `path` and its missing parents; an existing directory is fine.
   virtual absl::Status create_dirs(const std::string& path) = 0;
+  // create_dirs(), also appending to `created` each directory this call
+  // made, parents first, so a caller can make them durable (sync_dir of each
+  // one's parent) or remove them again. The default asks is_directory()
+  // before and after create_dirs(); override it where that can race.
+  virtual absl::Status create_dirs_reporting(const std::string& path, std::vector<std::string>* created);
+  // Makes the entries of directory `path` durable (fsync of the directory),
+  // so that a file or directory created in it survives a power loss. The
+  // default returns OK without doing anything, for stores without
+  // directories.
+  virtual absl::Status sync_dir(const std::string& path);
+  // Removes the empty directory `path`. The default returns Unimplemented.
+  virtual absl::Status remove_dir(const std::string& path);
   // The entries of directory `path`, in no particular order.
   virtual absl::StatusOr<std::vector<DirEntry>> list_dir(const std::string& path) = 0;
   // Whether `path` is a directory; NotFound if it does not exist.
@@ -131,6 +143,11 @@ class EnvWrapper : public Env {
   }
   absl::StatusOr<std::string> read_file(const std::string& path) override { return target_->read_file(path); }
   absl::Status create_dirs(const std::string& path) override { return target_->create_dirs(path); }
+  absl::Status create_dirs_reporting(const std::string& path, std::vector<std::string>* created) override {
+    return target_->create_dirs_reporting(path, created);
+  }
+  absl::Status sync_dir(const std::string& path) override { return target_->sync_dir(path); }
+  absl::Status remove_dir(const std::string& path) override { return target_->remove_dir(path); }
   absl::StatusOr<std::vector<DirEntry>> list_dir(const std::string& path) override {
     return target_->list_dir(path);
   }
@@ -151,6 +168,10 @@ class EnvWrapper : public Env {
 
 // Joins path pieces with '/', without doubling separators.
 std::string join_path(std::string_view a, std::string_view b);
+
+// The directory holding `path`: "a/b" -> "a", "a" -> ".", "/a" -> "/";
+// trailing separators are ignored.
+std::string parent_dir(std::string_view path);
 
 }  // namespace hp
 

@@ -25,7 +25,7 @@ absl::StatusOr<std::unique_ptr<EventFileWriter>> EventFileWriter::Open(Env* env,
     return s;
   }
   if (options.queue_capacity == 0) options.queue_capacity = 1;
-  std::unique_ptr<EventFileWriter> writer(new EventFileWriter(std::move(*file), path, options));
+  std::unique_ptr<EventFileWriter> writer(new EventFileWriter(env, std::move(*file), path, std::move(options)));
   absl::StatusOr<std::thread> worker =
       internal::start_thread(absl::StrCat("the writer thread for event file '", path, "'"),
                              [w = writer.get()] { w->run(); });
@@ -38,10 +38,11 @@ absl::StatusOr<std::unique_ptr<EventFileWriter>> EventFileWriter::Open(Env* env,
   return writer;
 }
 
-EventFileWriter::EventFileWriter(std::unique_ptr<WritableFile> file, std::string path, Options options)
-    : file_(std::move(file)),
+EventFileWriter::EventFileWriter(Env* env, std::unique_ptr<WritableFile> file, std::string path, Options options)
+    : env_(env),
+      file_(std::move(file)),
       path_(std::move(path)),
-      options_(options),
+      options_(std::move(options)),
       wake_events_(std::max<size_t>(1, options.queue_capacity / 2)),
       wake_bytes_(std::min<size_t>(size_t{128} << 10, std::max<size_t>(1, options.max_buffered_bytes / 2))) {}
 
@@ -133,6 +134,10 @@ absl::Status EventFileWriter::close() {
     if (s.ok()) {
       s = file_->close();
       if (!s.ok()) s = annotate(s, "closing");
+      for (size_t i = 0; s.ok() && i < options_.dirs_to_sync.size(); ++i) {
+        s = env_->sync_dir(options_.dirs_to_sync[i]);
+        if (!s.ok()) s = annotate(s, "syncing its directories");
+      }
     } else {
       s = annotate(s, "syncing");
       (void)file_->close();

@@ -11,7 +11,8 @@
 // flush() takes a ticket (the number of events appended so far) and waits
 // until the worker has handed that many to the OS. A worker I/O error is
 // sticky: it wakes every waiter, and append/flush/close return it from then
-// on. close() drains the queue, fsyncs and closes; it is idempotent. Each
+// on. close() drains the queue, fsyncs the file and the directories named
+// in Options::dirs_to_sync, and closes; it is idempotent. Each
 // batch, flush() and close() also check that the file still has a name
 // (WritableFile::check_linked): a file deleted under the writer is a sticky
 // DataLoss, never a silent OK.
@@ -29,6 +30,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -46,6 +48,10 @@ class EventFileWriter {
     // A second bound, in bytes, so a few huge events cannot pile up without
     // limit. An event larger than this is still accepted, alone.
     size_t max_buffered_bytes = size_t{32} << 20;
+    // Directories whose entries close() makes durable (Env::sync_dir) after
+    // fsyncing the file: the file's own, and the parent of each directory
+    // the writer created, so a power loss cannot take the file's name away.
+    std::vector<std::string> dirs_to_sync;
   };
 
   // Creates `path` and writes `first_record` (framed bytes) synchronously,
@@ -78,7 +84,7 @@ class EventFileWriter {
   const std::string& path() const { return path_; }
 
  private:
-  EventFileWriter(std::unique_ptr<WritableFile> file, std::string path, Options options);
+  EventFileWriter(Env* env, std::unique_ptr<WritableFile> file, std::string path, Options options);
   void run();
   absl::Status closed_error() const;
   // Makes a deleted file (check_linked() failing) the sticky error.
@@ -86,6 +92,7 @@ class EventFileWriter {
   absl::Status deleted_error(const absl::Status& s) const;
   absl::Status annotate(const absl::Status& s, std::string_view during) const;
 
+  Env* const env_;
   std::unique_ptr<WritableFile> file_;
   const std::string path_;
   const Options options_;
