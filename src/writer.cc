@@ -95,15 +95,17 @@ bool find_invalid_utf8(const google::protobuf::Message& message, std::string* pa
   std::string scratch;
   for (const FieldDescriptor* field : fields) {
     const int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    // Built only for the error, so a clean event pays for no strings.
+    const auto here = [&](int i) {
+      return field->is_repeated() ? absl::StrCat(field->name(), "[", i, "]") : std::string(field->name());
+    };
     for (int i = 0; i < count; ++i) {
-      const std::string here =
-          field->is_repeated() ? absl::StrCat(field->name(), "[", i, "]") : std::string(field->name());
       if (field->type() == FieldDescriptor::TYPE_STRING) {
         const std::string& text = field->is_repeated()
                                       ? reflection->GetRepeatedStringReference(message, field, i, &scratch)
                                       : reflection->GetStringReference(message, field, &scratch);
         if (!internal::is_valid_utf8(text)) {
-          *path = here;
+          *path = here(i);
           *value = text;
           return true;
         }
@@ -112,7 +114,7 @@ bool find_invalid_utf8(const google::protobuf::Message& message, std::string* pa
                                                      ? reflection->GetRepeatedMessage(message, field, i)
                                                      : reflection->GetMessage(message, field);
         if (find_invalid_utf8(child, path, value)) {
-          *path = absl::StrCat(here, ".", *path);
+          *path = absl::StrCat(here(i), ".", *path);
           return true;
         }
       }

@@ -94,7 +94,8 @@ class SummaryWriter {
   // Creates `logdir` if needed and opens a new event file in it.
   // InvalidArgument for an empty logdir; the Env's error (e.g.
   // PermissionDenied, naming the directory) if it cannot be created;
-  // ResourceExhausted if the writer thread cannot start (`ulimit -u`).
+  // ResourceExhausted if the writer thread cannot start (`ulimit -u`). A
+  // failed Create removes the file and the directories it made.
   static absl::StatusOr<std::unique_ptr<SummaryWriter>> Create(const std::string& logdir,
                                                                WriterOptions options = {});
 
@@ -137,8 +138,10 @@ class SummaryWriter {
   // Blocks until everything written before this call is handed to the OS
   // (visible to readers; not fsynced). Returns the sticky error, if any.
   absl::Status flush();
-  // Drains the queue, flushes, fsyncs and closes the file. Idempotent: later
-  // calls return the same status; later writes return FailedPrecondition.
+  // Drains the queue, flushes, fsyncs and closes the file, then fsyncs the
+  // logdir and the parent of each directory Create() made, so that the
+  // file's name survives a power loss too. Idempotent: later calls return
+  // the same status; later writes return FailedPrecondition.
   absl::Status close();
 
   // Makes this writer the calling thread's default (what hp::scalar() and
