@@ -14,11 +14,14 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "hparams/hparam.h"
 #include "hparams/writer.h"
 #include "internal/scalar_event.h"
+#include "internal/writer_service.h"
 
 #if defined(__x86_64__)
 #include <x86intrin.h>
@@ -61,6 +64,29 @@ double percentile(std::vector<uint32_t>& v, double p) {
   const size_t k = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
   std::nth_element(v.begin(), v.begin() + static_cast<ptrdiff_t>(k), v.end());
   return v[k];
+}
+
+// Resident set now, from /proc/self/statm (0 where it does not exist).
+long current_rss_kib() {
+  long pages = 0, resident = 0;
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+  std::fclose(f);
+  return resident * (::sysconf(_SC_PAGESIZE) / 1024);
+}
+
+// Threads of this process, from /proc/self/status (0 where it does not exist).
+long thread_count() {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  long threads = 0;
+  while (std::fgets(line, sizeof(line), f) != nullptr) {
+    if (std::sscanf(line, "Threads: %ld", &threads) == 1) break;
+  }
+  std::fclose(f);
+  return threads;
 }
 
 long peak_rss_kib() {
@@ -106,6 +132,201 @@ void BM_ScalarCallerLatency(benchmark::State& state) {
   state.counters["timer_overhead_ns"] = timer_ticks * tick_ns;
 }
 BENCHMARK(BM_ScalarCallerLatency)->Iterations(2000000)->Unit(benchmark::kMillisecond);
+
+// The caller's cost per scalar() in a plain loop (no per-call timer): CPU
+// time of the calling thread over 10,000,000 calls, the writer's thread
+// working on the other core.
+void BM_ScalarCallerCost(benchmark::State& state) {
+  const std::string dir = temp_logdir("caller");
+  auto writer = hp::SummaryWriter::Create(dir);
+  if (!writer.ok()) {
+    state.SkipWithError(std::string(writer.status().message()).c_str());
+    return;
+  }
+  int64_t step = 0;
+  for (auto _ : state) {
+    absl::Status s = (*writer)->scalar("loss", 0.5, step++);
+    benchmark::DoNotOptimize(s);
+  }
+  (void)(*writer)->close();
+  writer->reset();
+  remove_logdir(dir);
+}
+BENCHMARK(BM_ScalarCallerCost)->Iterations(10000000);
+
+// Four threads share one writer, 2,500,000 scalars each (own tag per
+// thread), timed from the start through close().
+void BM_FourThreadsOneWriter(benchmark::State& state) {
+  constexpr int kThreads = 4;
+  constexpr int64_t kPerThread = 2500000;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string dir = temp_logdir("threads");
+    auto writer = hp::SummaryWriter::Create(dir);
+    if (!writer.ok()) {
+      state.SkipWithError(std::string(writer.status().message()).c_str());
+      return;
+    }
+    state.ResumeTiming();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([w = writer->get(), t] {
+        const std::string tag = "loss/" + std::to_string(t);
+        for (int64_t step = 0; step < kPerThread; ++step) (void)w->scalar(tag, 0.5, step);
+      });
+    }
+    for (std::thread& th : threads) th.join();
+    const absl::Status closed = (*writer)->close();
+    state.PauseTiming();
+    if (!closed.ok()) state.SkipWithError(std::string(closed.message()).c_str());
+    writer->reset();
+    remove_logdir(dir);
+    state.ResumeTiming();
+  }
+  state.counters["scalars_per_s"] = benchmark::Counter(
+      static_cast<double>(kThreads * kPerThread) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_FourThreadsOneWriter)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// 1,000 writers open at once, 100 scalars each, then all closed: the
+// threads the process runs while they are open and its peak RSS (run it
+// alone to see the writers' own peak).
+void BM_ThousandWriters(benchmark::State& state) {
+  constexpr int kWriters = 1000;
+  long threads_open = 0;
+  for (auto _ : state) {
+    const std::string dir = temp_logdir("many");
+    std::vector<std::unique_ptr<hp::SummaryWriter>> writers;
+    writers.reserve(kWriters);
+    for (int i = 0; i < kWriters; ++i) {
+      auto writer = hp::SummaryWriter::Create(dir + "/run-" + std::to_string(i));
+      if (!writer.ok()) {
+        state.SkipWithError(std::string(writer.status().message()).c_str());
+        break;
+      }
+      writers.push_back(std::move(*writer));
+    }
+    for (int64_t step = 0; step < 100; ++step) {
+      for (auto& w : writers) (void)w->scalar("loss", 0.5, step);
+    }
+    threads_open = thread_count();
+    for (auto& w : writers) (void)w->close();
+    writers.clear();
+    remove_logdir(dir);
+  }
+  state.counters["threads"] = static_cast<double>(threads_open);
+  state.counters["peak_rss_MiB"] = static_cast<double>(peak_rss_kib()) / 1024.0;
+}
+BENCHMARK(BM_ThousandWriters)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The process-wide writer service on its own (issue 9; SummaryWriter does
+// not use it yet): each call encodes and frames a scalar record on the
+// stack and appends it to the calling thread's ring. range(0) threads,
+// 10,000,000 scalars in all, timed through close() (which fsyncs);
+// reports the rate and the calling threads' CPU per call.
+void BM_ServiceScalars(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  const int64_t per_thread = 10000000 / threads;
+  auto service = hp::internal::WriterService::Get();
+  if (!service.ok()) {
+    state.SkipWithError(std::string(service.status().message()).c_str());
+    return;
+  }
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string dir = temp_logdir("service");
+    (void)hp::Env::Default()->create_dirs(dir);
+    auto file = hp::Env::Default()->new_writable_file(dir + "/events.out.tfevents.0.bench");
+    if (!file.ok()) {
+      state.SkipWithError(std::string(file.status().message()).c_str());
+      return;
+    }
+    auto stream = (*service)->add_stream(std::move(*file), dir, absl::Seconds(2));
+    state.ResumeTiming();
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+      workers.emplace_back([&stream, per_thread, t] {
+        const std::string tag = "loss/" + std::to_string(t);
+        char record[256];
+        for (int64_t step = 0; step < per_thread; ++step) {
+          const size_t n = hp::scalar_event::encode_record(record, 1.7e9, step, tag, 0.5f, false);
+          (void)stream->append(std::string_view(record, n));
+        }
+      });
+    }
+    for (std::thread& w : workers) w.join();
+    const absl::Status closed = stream->close();
+    state.PauseTiming();
+    if (!closed.ok()) state.SkipWithError(std::string(closed.message()).c_str());
+    remove_logdir(dir);
+    state.ResumeTiming();
+  }
+  state.counters["scalars_per_s"] = benchmark::Counter(
+      static_cast<double>(per_thread * threads) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["peak_rss_MiB"] = static_cast<double>(peak_rss_kib()) / 1024.0;
+  state.counters["threads_in_process"] = static_cast<double>(thread_count());
+}
+BENCHMARK(BM_ServiceScalars)->Arg(1)->Arg(4)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The service's caller cost per record in a plain loop (CPU of the calling
+// thread), the analogue of BM_ScalarCallerCost.
+void BM_ServiceCallerCost(benchmark::State& state) {
+  auto service = hp::internal::WriterService::Get();
+  const std::string dir = temp_logdir("service_caller");
+  (void)hp::Env::Default()->create_dirs(dir);
+  auto file = hp::Env::Default()->new_writable_file(dir + "/events.out.tfevents.0.bench");
+  if (!service.ok() || !file.ok()) {
+    state.SkipWithError("cannot start the service or create the file");
+    return;
+  }
+  auto stream = (*service)->add_stream(std::move(*file), dir, absl::Seconds(2));
+  char record[256];
+  int64_t step = 0;
+  for (auto _ : state) {
+    const size_t n = hp::scalar_event::encode_record(record, 1.7e9, step++, "loss", 0.5f, false);
+    absl::Status s = stream->append(std::string_view(record, n));
+    benchmark::DoNotOptimize(s);
+  }
+  (void)stream->close();
+  remove_logdir(dir);
+}
+BENCHMARK(BM_ServiceCallerCost)->Iterations(10000000);
+
+// 1,000 streams open at once on the service: threads and peak RSS.
+void BM_ServiceThousandStreams(benchmark::State& state) {
+  auto service = hp::internal::WriterService::Get();
+  if (!service.ok()) {
+    state.SkipWithError(std::string(service.status().message()).c_str());
+    return;
+  }
+  long threads_open = 0;
+  for (auto _ : state) {
+    const std::string dir = temp_logdir("service_many");
+    (void)hp::Env::Default()->create_dirs(dir);
+    std::vector<std::shared_ptr<hp::internal::WriterService::Stream>> streams;
+    for (int i = 0; i < 1000; ++i) {
+      auto file = hp::Env::Default()->new_writable_file(dir + "/events.out.tfevents." + std::to_string(i));
+      if (!file.ok()) {
+        state.SkipWithError(std::string(file.status().message()).c_str());
+        break;
+      }
+      streams.push_back((*service)->add_stream(std::move(*file), dir, absl::Seconds(2)));
+    }
+    char record[256];
+    for (int64_t step = 0; step < 100; ++step) {
+      const size_t n = hp::scalar_event::encode_record(record, 1.7e9, step, "loss", 0.5f, false);
+      for (auto& s : streams) (void)s->append(std::string_view(record, n));
+    }
+    threads_open = thread_count();
+    for (auto& s : streams) (void)s->close();
+    streams.clear();
+    remove_logdir(dir);
+  }
+  state.counters["threads"] = static_cast<double>(threads_open);
+  state.counters["peak_rss_MiB"] = static_cast<double>(peak_rss_kib()) / 1024.0;
+}
+BENCHMARK(BM_ServiceThousandStreams)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_SustainedScalars(benchmark::State& state) {
   const int64_t n = state.range(0);
@@ -160,5 +381,40 @@ void BM_EncodeScalarRecord(benchmark::State& state) {
       static_cast<double>(hp::scalar_event::encode_record(buf, 1.7e9, 1000, "loss", 0.5f, false));
 }
 BENCHMARK(BM_EncodeScalarRecord);
+
+// hparams() of a 3-hparam trial (a float, an int and a string, each with its
+// domain), the per-trial call of a sweep: validation, the session group
+// name (canonical JSON + SHA-256), encoding and the hand-off. Reports the
+// growth of the resident set over the timed calls (after 100,000 warm-up
+// calls, both measured after a flush()), which must stay flat.
+void BM_HParams(benchmark::State& state) {
+  const std::string dir = temp_logdir("hparams");
+  auto writer = hp::SummaryWriter::Create(dir);
+  if (!writer.ok()) {
+    state.SkipWithError(std::string(writer.status().message()).c_str());
+    return;
+  }
+  const hp::HParam lr("learning_rate", hp::RealInterval(1e-4, 1e-1));
+  const hp::HParam layers("num_layers", hp::IntInterval(1, 8));
+  const hp::HParam optimizer("optimizer", hp::Discrete({"adam", "sgd"}));
+  const hp::HParams trial{{lr, 0.01}, {layers, 3}, {optimizer, "adam"}};
+  // 100,000 calls first, so the queue's buffers have reached their size:
+  // whatever the peak grows by afterwards would be a leak.
+  for (int i = 0; i < 100000; ++i) (void)(*writer)->hparams(trial, std::nullopt, 1.7e9);
+  (void)(*writer)->flush();
+  const long rss_before = current_rss_kib();
+  for (auto _ : state) {
+    if (!(*writer)->hparams(trial, std::nullopt, 1.7e9).ok()) {
+      state.SkipWithError("hparams failed");
+      break;
+    }
+  }
+  (void)(*writer)->flush();
+  state.counters["rss_growth_KiB"] = static_cast<double>(current_rss_kib() - rss_before);
+  (void)(*writer)->close();
+  writer->reset();
+  remove_logdir(dir);
+}
+BENCHMARK(BM_HParams);
 
 }  // namespace

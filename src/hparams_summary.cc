@@ -16,6 +16,7 @@
 #include "google/protobuf/wire_format_lite.h"
 #include "hparams/hparams_plugin_data.pb.h"
 #include "internal/group_name.h"
+#include "internal/hparams_event.h"
 #include "internal/status_macros.h"
 
 namespace hp {
@@ -185,15 +186,8 @@ absl::StatusOr<proto::Summary> hparams_pb(const HParams& hparams,
                                           std::optional<double> start_time_secs) {
   HP_RETURN_IF_ERROR(hparams.validate());
   SessionStartInfo info;
-  if (trial_id.has_value()) {
-    if (!internal::is_valid_utf8(*trial_id)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("trial_id ", Value(*trial_id).repr(), " is not valid UTF-8"));
-    }
-    info.set_group_name(*trial_id);
-  } else {
-    info.set_group_name(internal::derive_group_name(by_name(hparams)));
-  }
+  HP_ASSIGN_OR_RETURN(std::string group, internal::session_group_name(hparams, std::move(trial_id)));
+  info.set_group_name(std::move(group));
   info.set_start_time_secs(start_time_secs.has_value() ? *start_time_secs : now_secs());
 
   std::vector<size_t> order(hparams.size());
@@ -256,6 +250,18 @@ absl::StatusOr<std::string> canonical_json(const HParams& hparams) {
   HP_RETURN_IF_ERROR(hparams.validate());
   return internal::canonical_json(by_name(hparams));
 }
+
+namespace internal {
+
+absl::StatusOr<std::string> session_group_name(const HParams& hparams, std::optional<std::string> trial_id) {
+  if (!trial_id.has_value()) return derive_group_name(by_name(hparams));
+  if (!is_valid_utf8(*trial_id)) {
+    return absl::InvalidArgumentError(absl::StrCat("trial_id ", Value(*trial_id).repr(), " is not valid UTF-8"));
+  }
+  return std::move(*trial_id);
+}
+
+}  // namespace internal
 
 absl::StatusOr<std::string> group_name(const HParams& hparams) {
   HP_RETURN_IF_ERROR(hparams.validate());

@@ -26,6 +26,7 @@
 #include "hparams/record_reader.h"
 #include "internal/event_file_writer.h"
 #include "internal/group_name.h"
+#include "internal/record_format.h"
 #include "internal/record_writer.h"
 #include "internal/scalar_event.h"
 
@@ -347,6 +348,17 @@ absl::Status SummaryWriter::write_event(const proto::Event& event) {
                                                    " bytes); split it or log less. Nothing was written"));
   }
   return impl_->file().append_record(frame_record(serialize_deterministic(event)));
+}
+
+absl::Status SummaryWriter::write_framed_record(std::string framed, std::string_view call) {
+  if (impl_->in_forked_child()) return impl_->forked_error(call);
+  const size_t size = framed.size() - record_format::kOverheadBytes;
+  if (size > kMaxEventBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(absl::string_view(call.data(), call.size()), ": the event is ",
+                                                   size, " bytes, more than readers accept (", kMaxEventBytes,
+                                                   " bytes); log less. Nothing was written"));
+  }
+  return impl_->file().append_record(framed);
 }
 
 absl::Status SummaryWriter::flush() {

@@ -5,6 +5,7 @@
 #include "hparams/hparam.h"
 #include "hparams/summary.h"
 #include "hparams/writer.h"
+#include "internal/hparams_event.h"
 #include "internal/status_macros.h"
 
 namespace hp {
@@ -39,9 +40,13 @@ absl::Status SummaryWriter::hparams_config(const std::vector<HParam>& hparams,
 
 absl::Status SummaryWriter::hparams(const HParams& hparams, std::optional<std::string> trial_id,
                                     std::optional<double> start_time_secs) {
-  HP_ASSIGN_OR_RETURN(proto::Summary summary,
-                      hparams_pb(hparams, std::move(trial_id), start_time_secs.value_or(now())));
-  return write_summary(summary, kHParamsStep);
+  // What hparams_pb() + write_summary() write, encoded by hand (one call
+  // per trial in a sweep; see internal/hparams_event.h). The validation is
+  // hparams_pb()'s, so the tag, names, values and group are UTF-8.
+  HP_RETURN_IF_ERROR(hparams.validate());
+  HP_ASSIGN_OR_RETURN(std::string group, internal::session_group_name(hparams, std::move(trial_id)));
+  const double start = start_time_secs.value_or(now());
+  return write_framed_record(internal::encode_hparams_record(hparams, group, start, now()), "hparams");
 }
 
 absl::Status SummaryWriter::session_end(SessionStatus status, std::optional<double> end_time_secs) {

@@ -105,6 +105,21 @@ TEST(Crc32c, HardwareMatchesPortableForAllLengthsAndAlignments) {
   }
 }
 
+#if defined(HP_CRC32C_SMALL_X86)
+TEST(Crc32c, SmallRecordLoopMatchesPortableForAllShortLengthsAndAlignments) {
+  if (!crc32c::hardware_available()) GTEST_SKIP() << "no CRC-32C instructions on this CPU";
+  const std::vector<char> buf = random_bytes(300 + 16, 4);
+  for (size_t offset = 0; offset < 8; ++offset) {
+    for (size_t n = 0; n <= 300; ++n) {
+      const char* p = buf.data() + offset;
+      ASSERT_EQ(crc32c::extend_small_sse42(0, p, n), crc32c::extend_portable(0, p, n))
+          << "offset " << offset << " length " << n;
+      ASSERT_EQ(crc32c::extend_small_sse42(0xDEADBEEFu, p, n), crc32c::extend_portable(0xDEADBEEFu, p, n));
+    }
+  }
+}
+#endif
+
 // Lengths that cross the interleaved paths' block sizes (3 x 256, 3 x 8192).
 TEST(Crc32c, HardwareMatchesPortableOnLargeBuffers) {
   if (!crc32c::hardware_available()) GTEST_SKIP() << "no CRC-32C instructions on this CPU";

@@ -16,9 +16,13 @@
 #include "absl/container/flat_hash_map.h"
 #include "fault_injection_env.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "hparams/hparam.h"
 #include "hparams/record_reader.h"
+#include "hparams/summary.h"
 #include "io_test_util.h"
 
 namespace hp {
@@ -497,6 +501,75 @@ TEST(SummaryWriter, ConcurrentCloseAndWritesNeitherCrashNorHang) {
   threads.emplace_back([&] { EXPECT_TRUE(writer->close().ok()); });
   for (auto& th : threads) th.join();
   EXPECT_TRUE(writer->close().ok());
+}
+
+}  // namespace
+}  // namespace hp
+
+namespace hp {
+namespace {
+
+// hparams() encodes its event by hand; it must be the protobuf
+// serialization of hparams_pb()'s summary, byte for byte, for every kind
+// of value (NaN, -0.0, false, "", non-ASCII), with and without a trial id,
+// at a zero and a negative-zero start time.
+TEST(SummaryWriter, HParamsEventIsByteForByteTheProtobufSerializationOfHParamsPb) {
+  const std::string dir = make_temp_dir();
+  WriterOptions options;
+  options.clock = [] { return 1.7e9 + 0.125; };
+  auto writer = create(dir, options);
+  ASSERT_NE(writer, nullptr);
+  const HParam lr("learning_rate", RealInterval(1e-4, 1e-1));
+  const HParam layers("num_layers", IntInterval(-8, 8));
+  const HParam optimizer("optimizer", Discrete({"adam", "sgd", ""}));
+  struct Case {
+    HParams trial;
+    std::optional<std::string> trial_id;
+    std::optional<double> start;
+  };
+  const std::string long_name(300, 'n');
+  const std::vector<Case> cases = {
+      {HParams{{lr, 0.01}, {layers, 3}, {optimizer, "adam"}}, std::nullopt, std::nullopt},
+      {HParams{{optimizer, ""}, {layers, -8}, {lr, 1e-4}}, std::string("trial-7"), 0.0},
+      {HParams{{"z", false}, {"a", true}, {"m", std::nan("")}, {"neg", -0.0}}, std::nullopt, -0.0},
+      {HParams{{"caf\xC3\xA9", "\xE2\x82\xAC \"q\"\n"}, {long_name, std::string(200, 'v')}}, std::string(""), 12.5},
+      {HParams{}, std::nullopt, 3.0},
+  };
+  for (const Case& c : cases) ASSERT_TRUE(writer->hparams(c.trial, c.trial_id, c.start).ok());
+  ASSERT_TRUE(writer->close().ok());
+
+  auto reader = RecordReader::Open(writer->path());
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  ASSERT_TRUE((*reader)->read_record().ok());  // file_version
+  for (const Case& c : cases) {
+    auto summary = hparams_pb(c.trial, c.trial_id, c.start.value_or(1.7e9 + 0.125));
+    ASSERT_TRUE(summary.ok()) << summary.status();
+    proto::Event event;
+    event.set_wall_time(1.7e9 + 0.125);
+    *event.mutable_summary() = *summary;
+    std::string expected;
+    {
+      google::protobuf::io::StringOutputStream stream(&expected);
+      google::protobuf::io::CodedOutputStream coded(&stream);
+      coded.SetSerializationDeterministic(true);
+      event.SerializeToCodedStream(&coded);
+    }
+    absl::StatusOr<std::string_view> record = (*reader)->read_record();
+    ASSERT_TRUE(record.ok()) << record.status();
+    EXPECT_EQ(std::string(*record), expected) << c.trial.repr();
+  }
+  EXPECT_FALSE((*reader)->read_record().ok());
+}
+
+TEST(SummaryWriter, HParamsRejectsANonUtf8TrialIdAndWritesNothing) {
+  const std::string dir = make_temp_dir();
+  auto writer = create(dir);
+  ASSERT_NE(writer, nullptr);
+  const absl::Status s = writer->hparams(HParams{{"lr", 0.1}}, std::string("bad\xFF"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("trial_id"));
+  ASSERT_TRUE(writer->close().ok());
+  EXPECT_EQ(read_events(writer->path()).size(), 1u);
 }
 
 }  // namespace

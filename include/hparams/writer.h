@@ -164,6 +164,10 @@ class SummaryWriter {
 
  private:
   explicit SummaryWriter(std::unique_ptr<Impl> impl);
+  // Queues a framed record the caller encoded itself, having checked every
+  // string in it is UTF-8 (the hparams() fast path). `call` names the
+  // public method in errors.
+  absl::Status write_framed_record(std::string framed, std::string_view call);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -4,6 +4,12 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HP_SHA256_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
 namespace hp::internal {
 namespace {
 
@@ -20,14 +26,86 @@ constexpr uint32_t kRoundConstants[64] = {
 
 inline uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
+#if defined(HP_SHA256_X86)
+// One block with the SHA-NI instructions. They keep the state as two
+// vectors, ABEF and CDGH; each sha256rnds2 does two rounds, and msg1/msg2
+// extend the message schedule four words at a time.
+__attribute__((target("sha,sse4.1,ssse3"))) void compress_shani(uint32_t* state, const uint8_t* block) {
+  const __m128i kByteSwap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state)), 0xB1);  // CDAB
+  __m128i state1 = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4)), 0x1B);  // EFGH
+  __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);     // ABEF
+  state1 = _mm_blend_epi16(state1, tmp, 0xF0);          // CDGH
+  const __m128i abef_save = state0;
+  const __m128i cdgh_save = state1;
+
+  __m128i w[4];
+  for (int i = 0; i < 4; ++i) {
+    w[i] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i)), kByteSwap);
+  }
+  // Group g does rounds 4g..4g+3 with words w[g % 4]; groups 3..14 finish
+  // the schedule words of group g + 1, groups 1..12 start those of g + 3.
+#pragma GCC unroll 16
+  for (int g = 0; g < 16; ++g) {
+    __m128i& cur = w[g & 3];
+    __m128i& prev = w[(g + 3) & 3];
+    __m128i& next = w[(g + 1) & 3];
+    __m128i msg =
+        _mm_add_epi32(cur, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kRoundConstants + 4 * g)));
+    state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+    if (g >= 3 && g <= 14) {
+      next = _mm_add_epi32(next, _mm_alignr_epi8(cur, prev, 4));
+      next = _mm_sha256msg2_epu32(next, cur);
+    }
+    msg = _mm_shuffle_epi32(msg, 0x0E);
+    state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
+    if (g >= 1 && g <= 12) prev = _mm_sha256msg1_epu32(prev, cur);
+  }
+  state0 = _mm_add_epi32(state0, abef_save);
+  state1 = _mm_add_epi32(state1, cdgh_save);
+
+  tmp = _mm_shuffle_epi32(state0, 0x1B);          // FEBA
+  state1 = _mm_shuffle_epi32(state1, 0xB1);       // DCHG
+  state0 = _mm_blend_epi16(tmp, state1, 0xF0);    // DCBA
+  state1 = _mm_alignr_epi8(state1, tmp, 8);       // HGFE
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state), state0);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), state1);
+}
+
+// cpuid directly: not every compiler's __builtin_cpu_supports knows "sha".
+bool detect_sha_extensions() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid(1, &a, &b, &c, &d) == 0) return false;
+  const bool ssse3 = (c & (1u << 9)) != 0;
+  const bool sse41 = (c & (1u << 19)) != 0;
+  if (__get_cpuid_count(7, 0, &a, &b, &c, &d) == 0) return false;
+  const bool sha = (b & (1u << 29)) != 0;
+  return ssse3 && sse41 && sha;
+}
+#else
+bool detect_sha_extensions() { return false; }
+#endif
+
 }  // namespace
 
-Sha256::Sha256()
-    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+bool sha256_hardware_available() {
+  static const bool available = detect_sha_extensions();
+  return available;
+}
+
+Sha256::Sha256(Implementation implementation)
+    : use_hardware_(implementation == Implementation::kFastest && sha256_hardware_available()),
+      state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
              0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19},
       buffer_{} {}
 
 void Sha256::compress(const uint8_t* block) {
+#if defined(HP_SHA256_X86)
+  if (use_hardware_) {
+    compress_shani(state_.data(), block);
+    return;
+  }
+#endif
   uint32_t w[64];
   for (int t = 0; t < 16; ++t) {
     w[t] = (uint32_t{block[4 * t]} << 24) | (uint32_t{block[4 * t + 1]} << 16) |

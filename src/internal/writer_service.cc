@@ -1,0 +1,371 @@
+// The writer service's workers, the caller path and close/flush.
+#include "internal/writer_service.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "internal/thread_start.h"
+
+namespace hp::internal {
+namespace {
+
+// A caller wakes a sleeping worker once it has queued this much.
+constexpr size_t kWakeBytes = size_t{64} << 10;
+
+std::atomic<int> g_requested_threads{1};
+std::atomic<uint64_t> g_next_stream_id{1};
+
+// This thread's queue of each stream it has appended to, by stream id
+// (ids are never reused, so an entry of a closed stream is never found).
+struct ThreadQueues {
+  uint64_t last_id = 0;
+  void* last_queue = nullptr;
+  absl::flat_hash_map<uint64_t, void*> by_id;
+};
+thread_local ThreadQueues t_queues;
+
+}  // namespace
+
+class WriterService::Worker {
+ public:
+  absl::Status start(int index) {
+    absl::StatusOr<std::thread> t =
+        start_thread(absl::StrCat("the event-file writer thread ", index), [this] { run(); });
+    if (!t.ok()) return t.status();
+    t->detach();  // the service is never destroyed
+    return absl::OkStatus();
+  }
+
+  void add(std::shared_ptr<Stream> stream) {
+    std::lock_guard<std::mutex> lock(mu_);
+    streams_.push_back(std::move(stream));
+    ++generation_;
+    wake_locked();
+  }
+  void remove(const Stream* stream) {
+    std::lock_guard<std::mutex> lock(mu_);
+    streams_.erase(std::remove_if(streams_.begin(), streams_.end(),
+                                  [&](const std::shared_ptr<Stream>& s) { return s.get() == stream; }),
+                   streams_.end());
+    ++generation_;
+  }
+
+  // Called by a producer after publishing: a system call only when the
+  // worker said it sleeps, and only for the first caller to see that. The
+  // exchange is a full barrier on the producer's side; should a wake-up
+  // still be missed, the worker's timed wait (the flush interval) bounds
+  // the delay, and every caller that blocks wakes the worker itself.
+  void maybe_wake() {
+    if (sleeping_.exchange(false, std::memory_order_seq_cst)) wake();
+  }
+  void wake() {
+    std::lock_guard<std::mutex> lock(mu_);
+    wake_locked();
+  }
+
+ private:
+  void wake_locked() {
+    wake_pending_ = true;
+    cv_.notify_one();
+  }
+
+  void run() {
+    std::vector<std::shared_ptr<Stream>> streams;
+    uint64_t seen = ~uint64_t{0};
+    absl::Duration interval = absl::Seconds(2);
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (generation_ != seen) {
+          streams = streams_;
+          seen = generation_;
+          interval = absl::Seconds(2);
+          for (const auto& s : streams) interval = std::min(interval, s->flush_interval_);
+          interval = std::max(interval, absl::Milliseconds(1));
+        }
+      }
+      bool worked = false;
+      for (const auto& s : streams) worked |= s->drain_some();
+      if (worked) continue;
+      // Announce the sleep, then look once more: a producer publishes,
+      // then swaps the flag, so one of the two sees the other.
+      sleeping_.store(true, std::memory_order_seq_cst);
+      bool pending = false;
+      for (const auto& s : streams) pending |= s->has_pending();
+      std::unique_lock<std::mutex> lock(mu_);
+      if (!pending && !wake_pending_ && generation_ == seen) {
+        cv_.wait_for(lock, absl::ToChronoNanoseconds(interval));
+      }
+      wake_pending_ = false;
+      sleeping_.store(false, std::memory_order_relaxed);
+      // A timed-out wait drains whatever is queued (the flush interval).
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::shared_ptr<Stream>> streams_;  // guarded by mu_
+  uint64_t generation_ = 0;                       // guarded by mu_
+  bool wake_pending_ = false;                     // guarded by mu_
+  std::atomic<bool> sleeping_{false};
+};
+
+namespace {
+
+// The service and the lock that guards its creation. A fork()ed child
+// inherits neither the threads nor a usable lock, so it starts afresh (the
+// parent's service is leaked in the child, never touched).
+std::mutex* g_service_mu = new std::mutex;
+WriterService* g_service = nullptr;
+
+void reset_in_child() {
+  g_service_mu = new std::mutex;
+  g_service = nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<WriterService*> WriterService::Get() {
+  static const bool registered = ::pthread_atfork(nullptr, nullptr, &reset_in_child) == 0;
+  (void)registered;
+  std::lock_guard<std::mutex> lock(*g_service_mu);
+  if (g_service != nullptr) return g_service;
+  auto* created = new WriterService;
+  const int n = std::clamp(g_requested_threads.load(), 1, 8);
+  for (int i = 0; i < n; ++i) {
+    auto worker = std::make_unique<Worker>();
+    absl::Status s = worker->start(i);
+    if (!s.ok()) {
+      if (i == 0) {
+        delete created;
+        return s;
+      }
+      break;  // the threads that did start serve every stream
+    }
+    created->workers_.push_back(std::move(worker));
+  }
+  g_service = created;
+  return g_service;
+}
+
+void WriterService::set_threads(int n) { g_requested_threads.store(n); }
+
+std::shared_ptr<WriterService::Stream> WriterService::add_stream(std::unique_ptr<WritableFile> file, std::string path,
+                                                                 absl::Duration flush_interval) {
+  Worker* worker = workers_[next_worker_.fetch_add(1, std::memory_order_relaxed) % workers_.size()].get();
+  std::shared_ptr<Stream> stream(new Stream(worker, &budget_, g_next_stream_id.fetch_add(1), std::move(file),
+                                            std::move(path), flush_interval));
+  worker->add(stream);
+  return stream;
+}
+
+WriterService::Stream::Stream(WriterService::Worker* worker, ByteBudget* budget, uint64_t id,
+                              std::unique_ptr<WritableFile> file, std::string path, absl::Duration flush_interval)
+    : worker_(worker),
+      budget_(budget),
+      id_(id),
+      path_(std::move(path)),
+      flush_interval_(flush_interval),
+      file_(std::move(file)) {}
+
+WriterService::Stream::~Stream() = default;
+
+WriterService::Stream::Queue* WriterService::Stream::queue_for_this_thread() {
+  ThreadQueues& t = t_queues;
+  if (t.last_id == id_) return static_cast<Queue*>(t.last_queue);
+  Queue* queue;
+  auto it = t.by_id.find(id_);
+  if (it != t.by_id.end()) {
+    queue = static_cast<Queue*>(it->second);
+  } else {
+    std::lock_guard<std::mutex> lock(mu_);
+    queues_.push_back(std::make_unique<Queue>(budget_));
+    queue = queues_.back().get();
+    queue_count_.store(queues_.size(), std::memory_order_release);
+    t.by_id.emplace(id_, queue);
+  }
+  t.last_id = id_;
+  t.last_queue = queue;
+  return queue;
+}
+
+absl::Status WriterService::Stream::status() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return status_;
+}
+
+void WriterService::Stream::fail(const absl::Status& s) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (status_.ok()) status_ = s;
+    failed_.store(true, std::memory_order_release);
+  }
+  progress_cv_.notify_all();
+}
+
+void WriterService::Stream::notify_progress() {
+  if (waiters_.load(std::memory_order_seq_cst) > 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    progress_cv_.notify_all();
+  }
+}
+
+absl::Status WriterService::Stream::append(std::string_view framed) {
+  active_appends_.fetch_add(1, std::memory_order_seq_cst);
+  struct Leave {
+    std::atomic<int>* n;
+    ~Leave() { n->fetch_sub(1, std::memory_order_release); }
+  } leave{&active_appends_};
+  if (closing_.load(std::memory_order_seq_cst)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the writer for '", path_, "' is closed; create a new SummaryWriter to log more"));
+  }
+  if (failed_.load(std::memory_order_acquire)) return status();
+  Queue* queue = queue_for_this_thread();
+  for (;;) {
+    if (char* p = queue->q.try_reserve(framed.size())) {
+      std::memcpy(p, framed.data(), framed.size());
+      queue->q.commit(framed.size());
+      break;
+    }
+    if (queue->q.try_write(framed)) break;
+    // Full and not allowed to grow: wait for the worker to free room.
+    worker_->wake();
+    std::unique_lock<std::mutex> lock(mu_);
+    waiters_.fetch_add(1, std::memory_order_seq_cst);
+    // Looked at again after announcing the wait; the timeout bounds the
+    // cost of a notification that raced past it.
+    if (status_.ok() && !queue->q.has_room(framed.size())) {
+      progress_cv_.wait_for(lock, std::chrono::milliseconds(10));
+    }
+    waiters_.fetch_sub(1, std::memory_order_relaxed);
+    if (!status_.ok()) return status_;
+  }
+  queue->unannounced += framed.size();
+  if (queue->unannounced >= std::min(kWakeBytes, queue->q.capacity() / 2)) {
+    queue->unannounced = 0;
+    worker_->maybe_wake();
+  }
+  return absl::OkStatus();
+}
+
+bool WriterService::Stream::has_pending() const {
+  const size_t n = queue_count_.load(std::memory_order_acquire);
+  std::lock_guard<std::mutex> lock(mu_);
+  for (size_t i = 0; i < n && i < queues_.size(); ++i) {
+    if (queues_[i]->q.published() != queues_[i]->handed.load(std::memory_order_relaxed)) return true;
+  }
+  return false;
+}
+
+bool WriterService::Stream::drain_some() {
+  std::lock_guard<std::mutex> io(io_mu_);
+  if (detached_) return false;
+  std::vector<Queue*> queues;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queues.reserve(queues_.size());
+    for (const auto& q : queues_) queues.push_back(q.get());
+  }
+  const bool failed = failed_.load(std::memory_order_acquire);
+  size_t budget = kBatchBytes;
+  bool worked = false;
+  absl::Status s;
+  for (Queue* queue : queues) {
+    while (budget > 0) {
+      SpscRing::Readable r = queue->q.peek();
+      if (r.size() == 0) break;
+      // Always the whole readable span: the producer publishes whole
+      // records, so a span ends on a record boundary, and a record cut at
+      // the batch limit would be finished only after other queues' bytes.
+      // A batch is thus bounded by kBatchBytes plus one ring.
+      const size_t n = r.size();
+      if (!failed && s.ok()) {
+        s = file_->append(r.first);
+        if (s.ok() && !r.second.empty()) s = file_->append(r.second);
+      }
+      queue->q.consume(n);
+      budget -= std::min(n, budget);
+      worked = true;
+    }
+  }
+  if (worked && !failed && s.ok()) s = file_->flush();
+  if (!failed && !s.ok()) {
+    fail(absl::Status(s.code(), absl::StrCat("event file '", path_, "': writing failed: ", s.message(),
+                                             ". Events logged after the last successful flush() may be lost;"
+                                             " this writer now returns this error")));
+  }
+  if (worked) {
+    // Handed to the OS (or discarded after a failure): flush() may return.
+    for (Queue* queue : queues) queue->handed.store(queue->q.consumed(), std::memory_order_release);
+    notify_progress();
+  }
+  return worked;
+}
+
+absl::Status WriterService::Stream::flush() {
+  std::vector<std::pair<Queue*, uint64_t>> targets;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!status_.ok()) return status_;
+    for (const auto& q : queues_) targets.emplace_back(q.get(), q->q.published());
+  }
+  const auto done = [&] {
+    for (const auto& [queue, target] : targets) {
+      if (queue->handed.load(std::memory_order_acquire) < target) return false;
+    }
+    return true;
+  };
+  if (done()) return absl::OkStatus();
+  worker_->wake();
+  std::unique_lock<std::mutex> lock(mu_);
+  waiters_.fetch_add(1, std::memory_order_seq_cst);
+  while (!done() && status_.ok() && !detached_for_flush_) {
+    progress_cv_.wait_for(lock, std::chrono::milliseconds(10));
+  }
+  waiters_.fetch_sub(1, std::memory_order_relaxed);
+  return status_;
+}
+
+absl::Status WriterService::Stream::close() {
+  std::lock_guard<std::mutex> close_lock(close_mu_);
+  if (closed_) return close_status_;
+  closed_ = true;
+  closing_.store(true, std::memory_order_seq_cst);
+  // Appends that passed the closing check finish publishing first.
+  while (active_appends_.load(std::memory_order_acquire) > 0) std::this_thread::yield();
+  absl::Status s = flush();
+  {
+    std::lock_guard<std::mutex> io(io_mu_);
+    detached_ = true;
+  }
+  worker_->remove(this);
+  if (s.ok()) {
+    s = file_->sync();
+    if (s.ok()) {
+      s = file_->close();
+    } else {
+      (void)file_->close();
+    }
+    if (!s.ok()) {
+      s = absl::Status(s.code(), absl::StrCat("event file '", path_, "': closing failed: ", s.message()));
+    }
+  } else {
+    (void)file_->close();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (status_.ok()) status_ = s;
+    detached_for_flush_ = true;
+  }
+  progress_cv_.notify_all();
+  close_status_ = s;
+  return s;
+}
+
+}  // namespace hp::internal
