@@ -40,10 +40,16 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hparams/env.h"
-#include "hparams/event.pb.h"
-#include "hparams/summary.pb.h"
 
 namespace hp {
+
+// Declared, not included: callers that build raw protos include
+// <hparams/summary.h> or the .pb.h headers themselves; everyone else is
+// spared the protobuf headers.
+namespace proto {
+class Event;
+class Summary;
+}  // namespace proto
 
 class HParam;
 class HParams;
