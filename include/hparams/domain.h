@@ -43,8 +43,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "hparams/export.h"
 #include "hparams/value.h"
 
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 
 // Declared, not included: this header stays free of protobuf headers, which
@@ -154,5 +156,6 @@ proto::hparams::DataType domain_data_type(const Domain& domain);
 std::string domain_repr(const Domain& domain);
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_DOMAIN_H_

@@ -28,7 +28,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "hparams/export.h"
 
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 
 // A file opened for writing. Data reaches the OS on flush() and stable
@@ -147,5 +149,6 @@ class EnvWrapper : public Env {
 std::string join_path(std::string_view a, std::string_view b);
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_ENV_H_

@@ -14,6 +14,7 @@
 #include "hparams/env.h"        // IWYU pragma: export
 #include "hparams/hparam.h"     // IWYU pragma: export
 #include "hparams/search.h"     // IWYU pragma: export
+#include "hparams/trial.h"      // IWYU pragma: export
 #include "hparams/value.h"      // IWYU pragma: export
 #include "hparams/writer.h"     // IWYU pragma: export
 

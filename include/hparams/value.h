@@ -43,6 +43,9 @@
 #include <string_view>
 #include <type_traits>
 
+#include "hparams/export.h"
+
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 
 namespace value_internal {
@@ -133,5 +136,6 @@ class Value {
 std::ostream& operator<<(std::ostream& os, const Value& v);
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_VALUE_H_

@@ -40,7 +40,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hparams/env.h"
+#include "hparams/export.h"
 
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 
 // Declared, not included: callers that build raw protos include
@@ -166,5 +168,6 @@ absl::Status scalar(std::string_view tag, double value, int64_t step);
 absl::Status flush();
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_WRITER_H_
