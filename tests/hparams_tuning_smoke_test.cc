@@ -52,8 +52,8 @@ RunResult run_tuning(const std::string& args) {
 }
 
 std::string fresh_dir(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) / ("hparams_tuning_smoke_" + name);
-  fs::remove_all(dir);
+  // Under the test's own temporary directory, removed when the test program exits.
+  const fs::path dir = fs::path(test_util::make_temp_dir()) / name;
   return dir.string();
 }
 
