@@ -58,6 +58,13 @@ using EnableIfInteger =
     std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool> && !kIsCharType<T>, int>;
 }  // namespace value_internal
 
+class Value;
+// Declared here, not only as friends below: a function first declared as a
+// friend does not take the visibility of HPARAMS_EXPORT_BEGIN and would be
+// missing from the shared library.
+HPARAMS_EXPORT bool operator==(const Value& a, const Value& b);
+HPARAMS_EXPORT bool operator<(const Value& a, const Value& b);
+
 class Value {
  public:
   enum class Kind { kBool, kInt, kFloat, kString };
