@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "hparams/hparams_api.pb.h"
 #include "internal/group_name.h"
 #include "internal/python_float_repr.h"
 
@@ -121,6 +122,10 @@ proto::hparams::DataType Discrete::data_type() const {
       return proto::hparams::DATA_TYPE_STRING;
   }
 }
+
+proto::hparams::DataType IntInterval::data_type() const { return proto::hparams::DATA_TYPE_FLOAT64; }
+
+proto::hparams::DataType RealInterval::data_type() const { return proto::hparams::DATA_TYPE_FLOAT64; }
 
 std::string Discrete::repr() const {
   std::string out = "Discrete([";

@@ -130,7 +130,13 @@ std::string Value::repr() const {
     case Kind::kBool:
       return bool_ ? "True" : "False";
     case Kind::kInt:
-      return (negative_ ? "-" : "") + std::to_string(magnitude_);
+    {
+      // Not `"-" + std::to_string(...)`: GCC 12 -O3 flags that with a false
+      // -Wrestrict, which breaks -Werror builds of our users.
+      std::string out = std::to_string(magnitude_);
+      if (negative_) out.insert(out.begin(), '-');
+      return out;
+    }
     case Kind::kFloat:
       return internal::python_float_repr(float_);
     case Kind::kString: {

@@ -24,6 +24,8 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/message.h"
 #include "hparams/record_reader.h"
+#include "hparams/event.pb.h"
+#include "hparams/summary.pb.h"
 #include "internal/event_file_writer.h"
 #include "internal/group_name.h"
 #include "internal/record_format.h"

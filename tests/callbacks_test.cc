@@ -32,8 +32,8 @@ constexpr double kScalarTime = 1600000001.0;   // golden metric events
 constexpr double kEndTime = 1600000100.0;      // golden session_end_success.pb
 
 std::string fresh_dir(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) / ("hparams_callbacks_" + name);
-  fs::remove_all(dir);
+  // Under the test's own temporary directory, removed when the test program exits.
+  const fs::path dir = fs::path(test_util::make_temp_dir()) / name;
   fs::create_directories(dir);
   return dir.string();
 }

@@ -161,6 +161,14 @@ TEST(Cli, HelpWorksForTheToolAndEveryCommand) {
   }
 }
 
+TEST(Cli, VersionPrintsTheProjectVersion) {
+  for (const std::string flag : {"--version", "-V"}) {
+    Result r = Cli({flag});
+    EXPECT_EQ(r.exit_code, 0) << flag;
+    EXPECT_EQ(r.out, std::string("hparams ") + HPARAMS_PROJECT_VERSION + "\n") << flag;
+  }
+}
+
 TEST(Cli, UsageErrorsExitTwoAndSayWhatIsWrong) {
   const std::string logdir = kGolden + "/logdir";
   Scratch out;  // commands that must write nothing point here

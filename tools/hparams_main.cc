@@ -43,7 +43,7 @@ Commands:
   sample LOGDIR -n N [--seed S]          random trials, one JSON object a line
 
 Exit status: 0 ok, 1 findings (check), 2 usage or I/O error.
-Run 'hparams COMMAND --help' for a command's details.
+Run 'hparams COMMAND --help' for a command's details; 'hparams --version' prints the version.
 )";
 
 constexpr char kShowHelp[] = R"(usage: hparams show LOGDIR [--sort COLUMN] [--desc]
@@ -492,6 +492,10 @@ int Dispatch(int argc, char** argv) {
   std::vector<std::string> rest(argv + 2, argv + argc);
   if (command == "--help" || command == "-h" || command == "help") {
     std::cout << kMainHelp;
+    return kOk;
+  }
+  if (command == "--version" || command == "-V") {
+    std::cout << "hparams " << HPARAMS_VERSION << "\n";
     return kOk;
   }
   if (command == "show" || command == "export") return RunShowOrExport(command, rest);

@@ -9,8 +9,8 @@
 //
 // Modes (both give TensorBoard the same dashboard):
 //   direct     the tutorial's main text: config metric "accuracy";
-//              each run logs hp::hparams() and hp::scalar("accuracy", test
-//              accuracy, step 1).
+//              each run is one hp::Trial: its hparams, the scalar
+//              "accuracy" (test accuracy, step 1) and how it ended.
 //   callbacks  the tutorial's Keras notes: config metric "epoch_accuracy"
 //              in group "validation"; each run is driven through
 //              hp::KerasCallback + hp::TensorBoardCallback, with the test
@@ -40,6 +40,7 @@
 #include "fashion_mnist.h"
 #include "hparams/callbacks.h"
 #include "hparams/hparam.h"
+#include "hparams/trial.h"
 #include "hparams/writer.h"
 #include "mlp_trainer.h"
 #include "progress.h"
@@ -191,28 +192,25 @@ absl::Status write_config(const Flags& flags) {
                            flags.mode == Mode::kDirect ? direct_metric() : keras_metric());
 }
 
-// The tutorial's run(): hparams first, then the test accuracy at step 1.
+// The tutorial's run(): hparams first, then the test accuracy at step 1,
+// as one hp::Trial, which also records how the trial ended.
 void run_direct(const FashionMnist& data, const TrainConfig& config, const std::string& run_dir,
                 hp::Callback& progress, TrialOutcome& outcome) {
-  absl::StatusOr<std::unique_ptr<hp::SummaryWriter>> writer = hp::SummaryWriter::Create(run_dir);
-  if (!writer.ok()) {
-    outcome.status = writer.status();
+  absl::StatusOr<hp::Trial> trial = hp::Trial::Start(run_dir, outcome.hparams);
+  if (!trial.ok()) {
+    outcome.status = trial.status();
     return;
   }
   absl::Status logging;
-  {
-    auto scope = (*writer)->as_default();
-    logging.Update(hp::hparams(outcome.hparams));
-    absl::StatusOr<TrainResult> result = train_and_evaluate(data, config, progress);
-    if (result.ok()) {
-      outcome.accuracy = result->test_accuracy;
-      logging.Update(hp::scalar("accuracy", result->test_accuracy, 1));
-    } else {
-      outcome.status = result.status();
-      logging.Update(hp::session_end(hp::STATUS_FAILURE));
-    }
+  absl::StatusOr<TrainResult> result = train_and_evaluate(data, config, progress);
+  if (result.ok()) {
+    outcome.accuracy = result->test_accuracy;
+    logging.Update(trial->scalar("accuracy", result->test_accuracy, 1));
+    logging.Update(trial->end(hp::STATUS_SUCCESS));
+  } else {
+    outcome.status = result.status();
+    logging.Update(trial->end(hp::STATUS_FAILURE));
   }
-  logging.Update((*writer)->close());
   outcome.status.Update(logging);
 }
 

@@ -27,12 +27,10 @@ absl::Status tune(const std::string& logdir) {
   auto trials = hp::grid_search({HP_NUM_UNITS, HP_DROPOUT, HP_OPTIMIZER});
   if (!trials.ok()) return trials.status();
   for (size_t i = 0; i < trials->size(); ++i) {
-    auto writer = hp::SummaryWriter::Create(logdir + "/run-" + std::to_string(i));
-    if (!writer.ok()) return writer.status();
-    auto scope = (*writer)->as_default();
-    s.Update(hp::hparams((*trials)[i]));
-    s.Update(hp::scalar("accuracy", train_and_evaluate((*trials)[i]), /*step=*/1));
-    s.Update((*writer)->close());
+    auto trial = hp::Trial::Start(logdir + "/run-" + std::to_string(i), (*trials)[i]);
+    if (!trial.ok()) return trial.status();
+    s.Update(trial->scalar("accuracy", train_and_evaluate((*trials)[i]), /*step=*/1));
+    s.Update(trial->end());
   }
   s.Update((*root)->close());
   return s;

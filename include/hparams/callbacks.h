@@ -44,9 +44,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "hparams/export.h"
 #include "hparams/hparam.h"
 #include "hparams/writer.h"
 
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 
 // Keras's `logs` dict: metric name -> value, in insertion order (Keras
@@ -232,5 +234,6 @@ class TensorBoardCallback : public Callback {
 };
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_CALLBACKS_H_

@@ -44,10 +44,18 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "hparams/hparams_api.pb.h"
+#include "hparams/export.h"
 #include "hparams/value.h"
 
+HPARAMS_EXPORT_BEGIN
 namespace hp {
+
+// Declared, not included: this header stays free of protobuf headers, which
+// would triple the compile time of every file that logs hparams. Comparing
+// against the enumerators needs <hparams/hparams_api.pb.h>.
+namespace proto::hparams {
+enum DataType : int;
+}  // namespace proto::hparams
 
 // Most values IntInterval::values() lists before giving up.
 inline constexpr size_t kMaxEnumeratedValues = size_t{1} << 20;
@@ -97,7 +105,7 @@ class IntInterval {
   absl::StatusOr<std::vector<Value>> values() const;
   // An int in [min, max], uniformly. FailedPrecondition if invalid.
   absl::StatusOr<Value> sample_uniform(std::mt19937_64& rng) const;
-  proto::hparams::DataType data_type() const { return proto::hparams::DATA_TYPE_FLOAT64; }
+  proto::hparams::DataType data_type() const;
   // "IntInterval(1, 8)".
   std::string repr() const;
 
@@ -125,7 +133,7 @@ class RealInterval {
   bool contains(const Value& v) const;
   // A float in [min, max], uniformly. FailedPrecondition if invalid.
   absl::StatusOr<Value> sample_uniform(std::mt19937_64& rng) const;
-  proto::hparams::DataType data_type() const { return proto::hparams::DATA_TYPE_FLOAT64; }
+  proto::hparams::DataType data_type() const;
   // "RealInterval(0.1, 0.2)".
   std::string repr() const;
 
@@ -149,5 +157,6 @@ proto::hparams::DataType domain_data_type(const Domain& domain);
 std::string domain_repr(const Domain& domain);
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_DOMAIN_H_

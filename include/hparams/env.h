@@ -28,7 +28,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "hparams/export.h"
 
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 
 // A file opened for writing. Data reaches the OS on flush() and stable
@@ -193,5 +195,6 @@ std::string join_path(std::string_view a, std::string_view b);
 std::string parent_dir(std::string_view path);
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_ENV_H_

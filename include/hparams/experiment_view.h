@@ -56,9 +56,11 @@
 #include <vector>
 
 #include "hparams/event.pb.h"
+#include "hparams/export.h"
 #include "hparams/hparams_api.pb.h"
 #include "hparams/hparams_plugin_data.pb.h"
 
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 
 // Something a reader of the logdir should know about; `hparams check` turns
@@ -163,5 +165,6 @@ ExperimentView BuildExperimentView(std::vector<RunData> runs, std::vector<Diagno
 std::string MetricRun(std::string_view session_run, std::string_view group);
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_EXPERIMENT_VIEW_H_

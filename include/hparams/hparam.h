@@ -47,8 +47,10 @@
 
 #include "absl/status/status.h"
 #include "hparams/domain.h"
+#include "hparams/export.h"
 #include "hparams/value.h"
 
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 
 // Which data a metric was computed on; Python's hp.DatasetType / api_pb2.
@@ -248,5 +250,6 @@ absl::Status hparams(const HParams& hparams, std::optional<std::string> trial_id
 absl::Status session_end(SessionStatus status, std::optional<double> end_time_secs = std::nullopt);
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_HPARAM_H_

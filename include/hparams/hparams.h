@@ -1,17 +1,21 @@
-// The one header a user includes: the whole hparams-cpp API in namespace hp.
+// The one header a training program includes: the writing API of
+// hparams-cpp in namespace hp (values, domains, hparams, search, the
+// writer, callbacks, trials).
+//
+// It includes no protobuf header, so it stays cheap in every file that
+// logs. Reading logs back and building raw protos are separate headers:
+// <hparams/reader.h>, <hparams/record_reader.h>, <hparams/experiment_view.h>
+// and <hparams/summary.h>.
 #ifndef HPARAMS_HPARAMS_H_
 #define HPARAMS_HPARAMS_H_
 
-#include "hparams/callbacks.h"        // IWYU pragma: export
-#include "hparams/domain.h"           // IWYU pragma: export
-#include "hparams/env.h"              // IWYU pragma: export
-#include "hparams/experiment_view.h"  // IWYU pragma: export
-#include "hparams/hparam.h"           // IWYU pragma: export
-#include "hparams/reader.h"           // IWYU pragma: export
-#include "hparams/record_reader.h"    // IWYU pragma: export
-#include "hparams/search.h"           // IWYU pragma: export
-#include "hparams/summary.h"          // IWYU pragma: export
-#include "hparams/value.h"            // IWYU pragma: export
-#include "hparams/writer.h"           // IWYU pragma: export
+#include "hparams/callbacks.h"  // IWYU pragma: export
+#include "hparams/domain.h"     // IWYU pragma: export
+#include "hparams/env.h"        // IWYU pragma: export
+#include "hparams/hparam.h"     // IWYU pragma: export
+#include "hparams/search.h"     // IWYU pragma: export
+#include "hparams/trial.h"      // IWYU pragma: export
+#include "hparams/value.h"      // IWYU pragma: export
+#include "hparams/writer.h"     // IWYU pragma: export
 
 #endif  // HPARAMS_HPARAMS_H_

@@ -46,7 +46,9 @@
 #include "hparams/env.h"
 #include "hparams/event.pb.h"
 #include "hparams/experiment_view.h"
+#include "hparams/export.h"
 
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 
 struct LoadOptions {
@@ -84,5 +86,6 @@ absl::StatusOr<std::vector<RunData>> ReadLogdir(const std::string& logdir, const
 absl::StatusOr<ExperimentView> LoadExperiment(const std::string& logdir, const LoadOptions& options = {});
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_READER_H_

@@ -41,7 +41,9 @@
 #include "absl/status/statusor.h"
 #include "hparams/env.h"
 #include "hparams/event.pb.h"
+#include "hparams/export.h"
 
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 
 // One stretch of a file that the reader had to skip.
@@ -113,5 +115,6 @@ class EventFileReader {
 };
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_RECORD_READER_H_

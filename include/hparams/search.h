@@ -32,8 +32,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "hparams/export.h"
 #include "hparams/hparam.h"
 
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 
 inline constexpr size_t kMaxGridTrials = size_t{1} << 20;
@@ -53,5 +55,6 @@ absl::StatusOr<std::vector<HParams>> random_search(const std::vector<HParam>& hp
                                                    size_t num_trials, uint64_t seed);
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_SEARCH_H_

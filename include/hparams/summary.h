@@ -30,9 +30,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "hparams/export.h"
 #include "hparams/hparam.h"
 #include "hparams/summary.pb.h"
 
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 
 inline constexpr char kHParamsPluginName[] = "hparams";
@@ -99,5 +101,6 @@ absl::StatusOr<std::string> group_name(const HParams& hparams);
 absl::StatusOr<std::string> canonical_json(const HParams& hparams);
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_SUMMARY_H_

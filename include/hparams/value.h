@@ -43,6 +43,9 @@
 #include <string_view>
 #include <type_traits>
 
+#include "hparams/export.h"
+
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 
 namespace value_internal {
@@ -54,6 +57,13 @@ template <typename T>
 using EnableIfInteger =
     std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool> && !kIsCharType<T>, int>;
 }  // namespace value_internal
+
+class Value;
+// Declared here, not only as friends below: a function first declared as a
+// friend does not take the visibility of HPARAMS_EXPORT_BEGIN and would be
+// missing from the shared library.
+HPARAMS_EXPORT bool operator==(const Value& a, const Value& b);
+HPARAMS_EXPORT bool operator<(const Value& a, const Value& b);
 
 class Value {
  public:
@@ -133,5 +143,6 @@ class Value {
 std::ostream& operator<<(std::ostream& os, const Value& v);
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_VALUE_H_

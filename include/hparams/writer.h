@@ -58,10 +58,18 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hparams/env.h"
-#include "hparams/event.pb.h"
-#include "hparams/summary.pb.h"
+#include "hparams/export.h"
 
+HPARAMS_EXPORT_BEGIN
 namespace hp {
+
+// Declared, not included: callers that build raw protos include
+// <hparams/summary.h> or the .pb.h headers themselves; everyone else is
+// spared the protobuf headers.
+namespace proto {
+class Event;
+class Summary;
+}  // namespace proto
 
 class HParam;
 class HParams;
@@ -195,5 +203,6 @@ absl::Status scalar(std::string_view tag, double value, int64_t step);
 absl::Status flush();
 
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 #endif  // HPARAMS_WRITER_H_

@@ -61,10 +61,27 @@ int run_tutorial(const std::string& logdir) {
   return 0;
 }
 
+// Issue 11: one trial as one object.
+int run_trial(const std::string& logdir) {
+  absl::StatusOr<hp::Trial> trial = hp::Trial::Start(logdir + "/trial-0", {{HP_NUM_UNITS, 32}, {"lr", 1e-3}});
+  if (!trial.ok()) {
+    std::fprintf(stderr, "%s\n", trial.status().ToString().c_str());
+    return 1;
+  }
+  absl::Status s = trial->scalar("accuracy", 0.9, /*step=*/1);
+  s.Update(trial->end());
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string logdir = argc > 1 ? argv[1] : "consumer_logs";
   if (run(logdir) != 0) return 1;
+  if (run_trial(logdir) != 0) return 1;
   return run_tutorial(logdir);
 }
