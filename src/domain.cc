@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
-#include "hparams/hparams_api.pb.h"
+#include "hparams/proto/hparams_api.pb.h"
 #include "internal/group_name.h"
 #include "internal/python_float_repr.h"
 

@@ -14,7 +14,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/wire_format_lite.h"
-#include "hparams/hparams_plugin_data.pb.h"
+#include "hparams/proto/hparams_plugin_data.pb.h"
 #include "internal/group_name.h"
 #include "internal/hparams_event.h"
 #include "internal/status_macros.h"

@@ -12,7 +12,7 @@
 
 #include "fault_injection_env.h"
 #include "gtest/gtest.h"
-#include "hparams/hparams_plugin_data.pb.h"
+#include "hparams/proto/hparams_plugin_data.pb.h"
 #include "hparams/reader.h"
 #include "hparams/record_reader.h"
 #include "hparams/summary.h"

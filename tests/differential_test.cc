@@ -28,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "hparams/hparams.h"
 #include "hparams/reader.h"
+#include "hparams/summary.h"
 #include "hparams_test_support.h"
 #include "io_test_util.h"
 

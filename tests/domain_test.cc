@@ -9,7 +9,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "hparams/hparams_api.pb.h"
+#include "hparams/proto/hparams_api.pb.h"
 
 namespace hp {
 namespace {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "hparams/hparams_plugin_data.pb.h"
+#include "hparams/proto/hparams_plugin_data.pb.h"
 #include "hparams/record_reader.h"
 #include "hparams/search.h"
 #include "hparams/summary.h"

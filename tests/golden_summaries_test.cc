@@ -5,7 +5,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
-#include "hparams/hparams_plugin_data.pb.h"
+#include "hparams/proto/hparams_plugin_data.pb.h"
 #include "hparams/summary.h"
 #include "hparams_test_support.h"
 

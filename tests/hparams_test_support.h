@@ -24,7 +24,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "hparams/domain.h"
-#include "hparams/event.pb.h"
+#include "hparams/proto/event.pb.h"
 #include "hparams/hparam.h"
 #include "hparams/value.h"
 #include "hparams/writer.h"

@@ -15,7 +15,7 @@
 
 #include "gtest/gtest.h"
 #include "hparams/env.h"
-#include "hparams/event.pb.h"
+#include "hparams/proto/event.pb.h"
 #include "hparams/record_reader.h"
 
 namespace hp {

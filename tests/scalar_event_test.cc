@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "hparams/event.pb.h"
+#include "hparams/proto/event.pb.h"
 #include "internal/record_writer.h"
 
 namespace hp {

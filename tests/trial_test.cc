@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "hparams/hparams_plugin_data.pb.h"
+#include "hparams/proto/hparams_plugin_data.pb.h"
 #include "io_test_util.h"
 
 namespace hp {

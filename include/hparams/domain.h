@@ -52,7 +52,7 @@ namespace hp {
 
 // Declared, not included: this header stays free of protobuf headers, which
 // would triple the compile time of every file that logs hparams. Comparing
-// against the enumerators needs <hparams/hparams_api.pb.h>.
+// against the enumerators needs <hparams/proto/hparams_api.pb.h>.
 namespace proto::hparams {
 enum DataType : int;
 }  // namespace proto::hparams

@@ -55,10 +55,10 @@
 #include <string_view>
 #include <vector>
 
-#include "hparams/event.pb.h"
+#include "hparams/proto/event.pb.h"
 #include "hparams/export.h"
-#include "hparams/hparams_api.pb.h"
-#include "hparams/hparams_plugin_data.pb.h"
+#include "hparams/proto/hparams_api.pb.h"
+#include "hparams/proto/hparams_plugin_data.pb.h"
 
 HPARAMS_EXPORT_BEGIN
 namespace hp {

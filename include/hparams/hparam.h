@@ -227,6 +227,15 @@ class HParams {
 absl::Status check_trial(const std::vector<HParam>& config, const HParams& trial);
 
 // --- Logging to the calling thread's default writer ---------------------------
+// The experiment's own fields, which Python's v1 summary.experiment_pb
+// writes (TensorBoard shows them in the experiment answer).
+struct ExperimentInfo {
+  std::string name;
+  std::string description;
+  std::string user;
+  std::optional<double> time_created_secs;  // default: now
+};
+
 // Each is SummaryWriter's method of the same name (hparams/writer.h) on
 // hp::default_writer(); FailedPrecondition when there is none. Events are
 // written at step 0 with the writer's clock as wall time; a missing time
@@ -236,8 +245,7 @@ absl::Status check_trial(const std::vector<HParam>& config, const HParams& trial
 // usually in the logdir root.
 absl::Status hparams_config(const std::vector<HParam>& hparams, const std::vector<Metric>& metrics,
                             std::optional<double> time_created_secs = std::nullopt);
-// The same with the experiment's name, description and user (hparams/summary.h).
-struct ExperimentInfo;
+// The same with the experiment's name, description and user.
 absl::Status hparams_config(const std::vector<HParam>& hparams, const std::vector<Metric>& metrics,
                             const ExperimentInfo& info);
 // One trial's values (tag _hparams_/session_start_info), in the trial's own

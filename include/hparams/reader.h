@@ -44,7 +44,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "hparams/env.h"
-#include "hparams/event.pb.h"
+#include "hparams/proto/event.pb.h"
 #include "hparams/experiment_view.h"
 #include "hparams/export.h"
 

@@ -40,7 +40,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "hparams/env.h"
-#include "hparams/event.pb.h"
+#include "hparams/proto/event.pb.h"
 #include "hparams/export.h"
 
 HPARAMS_EXPORT_BEGIN

@@ -32,7 +32,7 @@
 #include "absl/status/statusor.h"
 #include "hparams/export.h"
 #include "hparams/hparam.h"
-#include "hparams/summary.pb.h"
+#include "hparams/proto/summary.pb.h"
 
 HPARAMS_EXPORT_BEGIN
 namespace hp {
@@ -50,15 +50,6 @@ inline constexpr char kScalarsPluginName[] = "scalars";
 absl::StatusOr<proto::Summary> hparams_config_pb(
     const std::vector<HParam>& hparams, const std::vector<Metric>& metrics,
     std::optional<double> time_created_secs = std::nullopt);
-
-// The experiment's own fields, which Python's v1 summary.experiment_pb
-// writes (TensorBoard shows them in the experiment answer).
-struct ExperimentInfo {
-  std::string name;
-  std::string description;
-  std::string user;
-  std::optional<double> time_created_secs;  // default: now
-};
 
 // The same config with the experiment's name, description and user.
 // InvalidArgument also for a field that is not valid UTF-8.
