@@ -2,8 +2,9 @@
 #include "hparams/reader.h"
 
 #include <algorithm>
-#include <set>
 #include <atomic>
+#include <mutex>
+#include <set>
 #include <string_view>
 #include <system_error>
 #include <thread>
@@ -11,7 +12,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/mutex.h"
 #include "google/protobuf/arena.h"
 #include "hparams/record_reader.h"
 #include "internal/status_macros.h"
@@ -36,12 +36,14 @@ class VisitedDirs {
   bool first_visit(Env* env, const std::string& dir) {
     absl::StatusOr<FileId> id = env->file_id(dir);
     if (!id.ok()) return true;
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     return ids_.insert(*id).second;
   }
 
  private:
-  absl::Mutex mu_;
+  // std::mutex, not absl::Mutex: Debian's abseil is not built with TSan's
+  // annotations, so TSan would not see an absl::Mutex order the accesses.
+  std::mutex mu_;
   std::set<FileId> ids_ ABSL_GUARDED_BY(mu_);
 };
 
