@@ -44,8 +44,9 @@ RunResult run_libtorch(const std::string& args) {
 }
 
 std::string fresh_dir(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) / ("hparams_libtorch_smoke_" + name);
-  fs::remove_all(dir);
+  // Under the test's own temporary directory, removed when the test program
+  // exits: a fixed name in /tmp is shared with any other run of this test.
+  const fs::path dir = fs::path(test_util::make_temp_dir()) / name;
   return dir.string();
 }
 
