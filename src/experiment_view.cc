@@ -213,19 +213,6 @@ void AccumulateHParams(const std::string& tag, const std::string& content, RunDa
   }
 }
 
-hpb::DataType TypeOf(const google::protobuf::Value& v) {
-  switch (v.kind_case()) {
-    case google::protobuf::Value::kNumberValue:
-      return hpb::DATA_TYPE_FLOAT64;
-    case google::protobuf::Value::kStringValue:
-      return hpb::DATA_TYPE_STRING;
-    case google::protobuf::Value::kBoolValue:
-      return hpb::DATA_TYPE_BOOL;
-    default:
-      return hpb::DATA_TYPE_UNSET;
-  }
-}
-
 // The plugin's HParamInfo for one hparam from all the values sessions gave it.
 std::optional<hpb::HParamInfo> InferHParamInfo(const std::string& name,
                                                const std::vector<const google::protobuf::Value*>& values) {
@@ -233,7 +220,7 @@ std::optional<hpb::HParamInfo> InferHParamInfo(const std::string& name,
   info.set_name(name);
   hpb::DataType type = hpb::DATA_TYPE_UNSET;
   for (const auto* v : values) {
-    hpb::DataType t = TypeOf(*v);
+    hpb::DataType t = DataTypeOf(*v);
     if (t == hpb::DATA_TYPE_UNSET) continue;
     if (type == hpb::DATA_TYPE_UNSET) {
       type = t;
@@ -373,6 +360,19 @@ std::string_view DiagnosticKindName(DiagnosticKind kind) {
       return "group_hparams_differ";
   }
   return "unknown";
+}
+
+proto::hparams::DataType DataTypeOf(const google::protobuf::Value& value) {
+  switch (value.kind_case()) {
+    case google::protobuf::Value::kNumberValue:
+      return hpb::DATA_TYPE_FLOAT64;
+    case google::protobuf::Value::kStringValue:
+      return hpb::DATA_TYPE_STRING;
+    case google::protobuf::Value::kBoolValue:
+      return hpb::DATA_TYPE_BOOL;
+    default:
+      return hpb::DATA_TYPE_UNSET;
+  }
 }
 
 std::string MetricRun(std::string_view session_run, std::string_view group) {

@@ -44,15 +44,6 @@ std::string TypeName(hpb::DataType type) {
   }
 }
 
-hpb::DataType TypeOf(const google::protobuf::Value& v) {
-  switch (v.kind_case()) {
-    case google::protobuf::Value::kNumberValue: return hpb::DATA_TYPE_FLOAT64;
-    case google::protobuf::Value::kStringValue: return hpb::DATA_TYPE_STRING;
-    case google::protobuf::Value::kBoolValue: return hpb::DATA_TYPE_BOOL;
-    default: return hpb::DATA_TYPE_UNSET;
-  }
-}
-
 bool SameValue(const google::protobuf::Value& a, const google::protobuf::Value& b) {
   if (a.kind_case() != b.kind_case()) return false;
   switch (a.kind_case()) {
@@ -238,7 +229,7 @@ void CheckHParams(const ExperimentView& view, std::vector<Finding>* findings) {
         continue;
       }
       const hpb::HParamInfo& info = *it->second;
-      hpb::DataType type = TypeOf(value);
+      hpb::DataType type = DataTypeOf(value);
       if (info.type() != hpb::DATA_TYPE_UNSET && type != info.type()) {
         findings->push_back(
             {"hparam_wrong_type",
