@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "internal/python_float_repr.h"
+#include "internal/run_order.h"
 
 namespace hp {
 namespace {
@@ -326,12 +327,6 @@ void SortHParamInfos(hpb::Experiment* experiment) {
   for (auto& info : sorted) *infos->Add() = std::move(info);
 }
 
-bool RunOrder(const RunData& a, const RunData& b) {
-  // The root first, then by name.
-  if ((a.name == ".") != (b.name == ".")) return a.name == ".";
-  return a.name < b.name;
-}
-
 }  // namespace
 
 std::string_view DiagnosticKindName(DiagnosticKind kind) {
@@ -634,8 +629,7 @@ bool AccumulateScalarRecord(std::string_view record, RunData* run) {
 
 const RunData* ExperimentView::find_run(std::string_view name) const {
   auto it = std::lower_bound(runs.begin(), runs.end(), name, [](const RunData& run, std::string_view n) {
-    if ((run.name == ".") != (n == ".")) return run.name == ".";
-    return run.name < n;
+    return internal::run_name_less(run.name, n);
   });
   if (it == runs.end() || it->name != name) return nullptr;
   return &*it;
@@ -644,7 +638,8 @@ const RunData* ExperimentView::find_run(std::string_view name) const {
 ExperimentView BuildExperimentView(std::vector<RunData> runs, std::vector<Diagnostic> diagnostics) {
   ExperimentView view;
   view.diagnostics = std::move(diagnostics);
-  std::sort(runs.begin(), runs.end(), RunOrder);
+  std::sort(runs.begin(), runs.end(),
+            [](const RunData& a, const RunData& b) { return internal::run_name_less(a.name, b.name); });
   view.runs = std::move(runs);
   const std::vector<RunData>& all = view.runs;
 
