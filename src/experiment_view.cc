@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "internal/python_float_repr.h"
+#include "internal/record_format.h"
 #include "internal/run_order.h"
 
 namespace hp {
@@ -27,15 +28,6 @@ constexpr std::string_view kScalarsPlugin = "scalars";
 constexpr std::string_view kExperimentTag = "_hparams_/experiment";
 constexpr std::string_view kSessionStartTag = "_hparams_/session_start_info";
 constexpr std::string_view kSessionEndTag = "_hparams_/session_end_info";
-
-uint32_t LoadLittleEndian32(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return uint32_t{u[0]} | uint32_t{u[1]} << 8 | uint32_t{u[2]} << 16 | uint32_t{u[3]} << 24;
-}
-
-uint64_t LoadLittleEndian64(const char* p) {
-  return uint64_t{LoadLittleEndian32(p)} | uint64_t{LoadLittleEndian32(p + 4)} << 32;
-}
 
 // What a scalar tensor holds, as TensorBoard's
 // tensor_util.make_ndarray(...).item() reads it: 4 (DT_FLOAT) or 8
@@ -57,7 +49,7 @@ std::optional<double> TensorScalar(const TensorScalarParts& t) {
   switch (t.dtype) {
     case proto::DT_FLOAT:
       if (t.content.size() == sizeof(float)) {
-        uint32_t bits = LoadLittleEndian32(t.content.data());
+        uint32_t bits = record_format::decode_fixed32(t.content.data());
         float f;
         std::memcpy(&f, &bits, sizeof f);
         return static_cast<double>(f);
@@ -66,7 +58,7 @@ std::optional<double> TensorScalar(const TensorScalarParts& t) {
       return std::nullopt;
     case proto::DT_DOUBLE:
       if (t.content.size() == sizeof(double)) {
-        uint64_t bits = LoadLittleEndian64(t.content.data());
+        uint64_t bits = record_format::decode_fixed64(t.content.data());
         double d;
         std::memcpy(&d, &bits, sizeof d);
         return d;
@@ -444,13 +436,13 @@ class WireReader {
   }
   bool fixed32(uint32_t* out) {
     if (end_ - p_ < 4) return false;
-    *out = LoadLittleEndian32(p_);
+    *out = record_format::decode_fixed32(p_);
     p_ += 4;
     return true;
   }
   bool fixed64(uint64_t* out) {
     if (end_ - p_ < 8) return false;
-    *out = LoadLittleEndian64(p_);
+    *out = record_format::decode_fixed64(p_);
     p_ += 8;
     return true;
   }
@@ -490,9 +482,9 @@ bool ReadRepeatedFixed(WireReader& r, uint64_t wire, int* count, Number* first) 
     n = packed.size() / sizeof(Bits);
     if (n > 0) {
       if constexpr (sizeof(Bits) == 4) {
-        bits = LoadLittleEndian32(packed.data());
+        bits = record_format::decode_fixed32(packed.data());
       } else {
-        bits = LoadLittleEndian64(packed.data());
+        bits = record_format::decode_fixed64(packed.data());
       }
     }
   } else {
