@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "hparams/summary.h"
 #include "internal/python_float_repr.h"
 #include "internal/record_format.h"
 #include "internal/run_order.h"
@@ -22,12 +23,6 @@ namespace hp {
 namespace {
 
 namespace hpb = proto::hparams;
-
-constexpr std::string_view kHParamsPlugin = "hparams";
-constexpr std::string_view kScalarsPlugin = "scalars";
-constexpr std::string_view kExperimentTag = "_hparams_/experiment";
-constexpr std::string_view kSessionStartTag = "_hparams_/session_start_info";
-constexpr std::string_view kSessionEndTag = "_hparams_/session_end_info";
 
 // What a scalar tensor holds, as TensorBoard's
 // tensor_util.make_ndarray(...).item() reads it: 4 (DT_FLOAT) or 8
@@ -145,16 +140,16 @@ void AccumulateHParams(const std::string& tag, const std::string& content, RunDa
   int* count = nullptr;
   if (tag == kExperimentTag) {
     count = &run->experiment_count;
-  } else if (tag == kSessionStartTag) {
+  } else if (tag == kSessionStartInfoTag) {
     count = &run->session_start_count;
-  } else if (tag == kSessionEndTag) {
+  } else if (tag == kSessionEndInfoTag) {
     count = &run->session_end_count;
   } else {
     return;  // The plugin ignores other tags.
   }
   ++*count;
   if (*count > 1) {
-    if (tag == kSessionStartTag && *count == 2) {
+    if (tag == kSessionStartInfoTag && *count == 2) {
       Report(diagnostics, DiagnosticKind::kDuplicateSessionStart, run->name,
              absl::StrFormat("run '%s' holds more than one session start; TensorBoard uses the first. "
                              "Write each trial to its own run directory.",
@@ -165,7 +160,7 @@ void AccumulateHParams(const std::string& tag, const std::string& content, RunDa
                              "written, so a config written again (e.g. corrected) never shows. Remove the "
                              "old event file, or write the experiment to a fresh logdir.",
                              run->name));
-    } else if (tag == kSessionEndTag && *count == 2) {
+    } else if (tag == kSessionEndInfoTag && *count == 2) {
       Report(diagnostics, DiagnosticKind::kDuplicateSessionEnd, run->name,
              absl::StrFormat("run '%s' holds more than one session end; TensorBoard uses the first, "
                              "so a later status never shows. Write the session end once, at the end.",
@@ -189,8 +184,8 @@ void AccumulateHParams(const std::string& tag, const std::string& content, RunDa
     return;
   }
   bool matches = (tag == kExperimentTag && data.has_experiment()) ||
-                 (tag == kSessionStartTag && data.has_session_start_info()) ||
-                 (tag == kSessionEndTag && data.has_session_end_info());
+                 (tag == kSessionStartInfoTag && data.has_session_start_info()) ||
+                 (tag == kSessionEndInfoTag && data.has_session_end_info());
   if (!matches) {
     Report(diagnostics, DiagnosticKind::kBadPluginData, run->name,
            absl::StrFormat("run '%s': the %s summary holds the wrong kind of plugin data; it is ignored.",
@@ -199,7 +194,7 @@ void AccumulateHParams(const std::string& tag, const std::string& content, RunDa
   }
   if (tag == kExperimentTag) {
     run->experiment = std::move(*data.mutable_experiment());
-  } else if (tag == kSessionStartTag) {
+  } else if (tag == kSessionStartInfoTag) {
     run->session_start = std::move(*data.mutable_session_start_info());
   } else {
     run->session_end = std::move(*data.mutable_session_end_info());
@@ -391,21 +386,21 @@ void AccumulateEvent(const proto::Event& event, RunData* run, std::vector<Diagno
       if (value.has_metadata()) {
         name = value.metadata().plugin_data().plugin_name();
       } else if (value.value_case() == proto::Summary::Value::kSimpleValue) {
-        name = std::string(kScalarsPlugin);
+        name = std::string(kScalarsPluginName);
       } else {
         continue;  // No metadata yet: TensorBoard cannot tell what this is.
       }
       plugin = run->tag_plugins.emplace(tag, std::move(name)).first;
     }
-    if (plugin->second == kScalarsPlugin) {
+    if (plugin->second == kScalarsPluginName) {
       std::optional<double> scalar = ScalarOf(value);
       if (!scalar) continue;
       ScalarValue& last = run->scalars[tag];
       last.value = *scalar;
       last.step = event.step();
       last.wall_time = event.wall_time();
-    } else if (plugin->second == kHParamsPlugin && value.has_metadata() &&
-               value.metadata().plugin_data().plugin_name() == kHParamsPlugin) {
+    } else if (plugin->second == kHParamsPluginName && value.has_metadata() &&
+               value.metadata().plugin_data().plugin_name() == kHParamsPluginName) {
       AccumulateHParams(tag, value.metadata().plugin_data().content(), run, diagnostics);
     }
   }
@@ -600,9 +595,9 @@ bool AccumulateScalarRecord(std::string_view record, RunData* run) {
     auto plugin = run->tag_plugins.find(v.tag);
     if (plugin == run->tag_plugins.end()) {
       if (!v.simple) continue;  // no metadata yet: not a scalar
-      plugin = run->tag_plugins.emplace(std::string(v.tag), std::string(kScalarsPlugin)).first;
+      plugin = run->tag_plugins.emplace(std::string(v.tag), std::string(kScalarsPluginName)).first;
     }
-    if (plugin->second != kScalarsPlugin) continue;
+    if (plugin->second != kScalarsPluginName) continue;
     std::optional<double> scalar;
     if (v.simple) {
       scalar = static_cast<double>(v.simple_value);
