@@ -262,13 +262,6 @@ std::optional<hpb::HParamInfo> InferHParamInfo(const std::string& name,
   return info;
 }
 
-// Parent of a run name, the way os.path.dirname treats it ("a/b" -> "a",
-// "a" -> "").
-std::string_view ParentRun(std::string_view run) {
-  size_t slash = run.rfind('/');
-  return slash == std::string_view::npos ? std::string_view() : run.substr(0, slash);
-}
-
 // Python's os.path.relpath(run, session) for a session that is a parent of
 // run (or run itself), with "." mapped to "".
 std::string RelativeGroup(std::string_view run, std::string_view session) {
@@ -342,6 +335,11 @@ std::string_view DiagnosticKindName(DiagnosticKind kind) {
       return "group_hparams_differ";
   }
   return "unknown";
+}
+
+std::string_view ParentRun(std::string_view run) {
+  size_t slash = run.rfind('/');
+  return slash == std::string_view::npos ? std::string_view() : run.substr(0, slash);
 }
 
 proto::hparams::DataType DataTypeOf(const google::protobuf::Value& value) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -57,14 +58,11 @@ bool SameValue(const google::protobuf::Value& a, const google::protobuf::Value& 
 // The nearest session run above `run` ("a/b/c" -> "a/b" or "a"), the way
 // TensorBoard looks for it; "" when none.
 std::string SessionAbove(const ExperimentView& view, const std::string& run) {
-  std::string candidate = run;
-  while (true) {
+  for (std::string_view candidate = run; !candidate.empty(); candidate = ParentRun(candidate)) {
     const RunData* data = view.find_run(candidate);
-    if (data != nullptr && data->session_start) return candidate;
-    size_t slash = candidate.rfind('/');
-    if (slash == std::string::npos) return "";
-    candidate = candidate.substr(0, slash);
+    if (data != nullptr && data->session_start) return std::string(candidate);
   }
+  return "";
 }
 
 // Whether a logged tag looks like the configured one: equal but for case, or
