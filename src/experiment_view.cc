@@ -14,27 +14,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "hparams/summary.h"
 #include "internal/python_float_repr.h"
+#include "internal/record_format.h"
+#include "internal/run_order.h"
 
 namespace hp {
 namespace {
 
 namespace hpb = proto::hparams;
-
-constexpr std::string_view kHParamsPlugin = "hparams";
-constexpr std::string_view kScalarsPlugin = "scalars";
-constexpr std::string_view kExperimentTag = "_hparams_/experiment";
-constexpr std::string_view kSessionStartTag = "_hparams_/session_start_info";
-constexpr std::string_view kSessionEndTag = "_hparams_/session_end_info";
-
-uint32_t LoadLittleEndian32(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return uint32_t{u[0]} | uint32_t{u[1]} << 8 | uint32_t{u[2]} << 16 | uint32_t{u[3]} << 24;
-}
-
-uint64_t LoadLittleEndian64(const char* p) {
-  return uint64_t{LoadLittleEndian32(p)} | uint64_t{LoadLittleEndian32(p + 4)} << 32;
-}
 
 // What a scalar tensor holds, as TensorBoard's
 // tensor_util.make_ndarray(...).item() reads it: 4 (DT_FLOAT) or 8
@@ -56,7 +44,7 @@ std::optional<double> TensorScalar(const TensorScalarParts& t) {
   switch (t.dtype) {
     case proto::DT_FLOAT:
       if (t.content.size() == sizeof(float)) {
-        uint32_t bits = LoadLittleEndian32(t.content.data());
+        uint32_t bits = record_format::decode_fixed32(t.content.data());
         float f;
         std::memcpy(&f, &bits, sizeof f);
         return static_cast<double>(f);
@@ -65,7 +53,7 @@ std::optional<double> TensorScalar(const TensorScalarParts& t) {
       return std::nullopt;
     case proto::DT_DOUBLE:
       if (t.content.size() == sizeof(double)) {
-        uint64_t bits = LoadLittleEndian64(t.content.data());
+        uint64_t bits = record_format::decode_fixed64(t.content.data());
         double d;
         std::memcpy(&d, &bits, sizeof d);
         return d;
@@ -152,16 +140,16 @@ void AccumulateHParams(const std::string& tag, const std::string& content, RunDa
   int* count = nullptr;
   if (tag == kExperimentTag) {
     count = &run->experiment_count;
-  } else if (tag == kSessionStartTag) {
+  } else if (tag == kSessionStartInfoTag) {
     count = &run->session_start_count;
-  } else if (tag == kSessionEndTag) {
+  } else if (tag == kSessionEndInfoTag) {
     count = &run->session_end_count;
   } else {
     return;  // The plugin ignores other tags.
   }
   ++*count;
   if (*count > 1) {
-    if (tag == kSessionStartTag && *count == 2) {
+    if (tag == kSessionStartInfoTag && *count == 2) {
       Report(diagnostics, DiagnosticKind::kDuplicateSessionStart, run->name,
              absl::StrFormat("run '%s' holds more than one session start; TensorBoard uses the first. "
                              "Write each trial to its own run directory.",
@@ -172,7 +160,7 @@ void AccumulateHParams(const std::string& tag, const std::string& content, RunDa
                              "written, so a config written again (e.g. corrected) never shows. Remove the "
                              "old event file, or write the experiment to a fresh logdir.",
                              run->name));
-    } else if (tag == kSessionEndTag && *count == 2) {
+    } else if (tag == kSessionEndInfoTag && *count == 2) {
       Report(diagnostics, DiagnosticKind::kDuplicateSessionEnd, run->name,
              absl::StrFormat("run '%s' holds more than one session end; TensorBoard uses the first, "
                              "so a later status never shows. Write the session end once, at the end.",
@@ -196,8 +184,8 @@ void AccumulateHParams(const std::string& tag, const std::string& content, RunDa
     return;
   }
   bool matches = (tag == kExperimentTag && data.has_experiment()) ||
-                 (tag == kSessionStartTag && data.has_session_start_info()) ||
-                 (tag == kSessionEndTag && data.has_session_end_info());
+                 (tag == kSessionStartInfoTag && data.has_session_start_info()) ||
+                 (tag == kSessionEndInfoTag && data.has_session_end_info());
   if (!matches) {
     Report(diagnostics, DiagnosticKind::kBadPluginData, run->name,
            absl::StrFormat("run '%s': the %s summary holds the wrong kind of plugin data; it is ignored.",
@@ -206,23 +194,10 @@ void AccumulateHParams(const std::string& tag, const std::string& content, RunDa
   }
   if (tag == kExperimentTag) {
     run->experiment = std::move(*data.mutable_experiment());
-  } else if (tag == kSessionStartTag) {
+  } else if (tag == kSessionStartInfoTag) {
     run->session_start = std::move(*data.mutable_session_start_info());
   } else {
     run->session_end = std::move(*data.mutable_session_end_info());
-  }
-}
-
-hpb::DataType TypeOf(const google::protobuf::Value& v) {
-  switch (v.kind_case()) {
-    case google::protobuf::Value::kNumberValue:
-      return hpb::DATA_TYPE_FLOAT64;
-    case google::protobuf::Value::kStringValue:
-      return hpb::DATA_TYPE_STRING;
-    case google::protobuf::Value::kBoolValue:
-      return hpb::DATA_TYPE_BOOL;
-    default:
-      return hpb::DATA_TYPE_UNSET;
   }
 }
 
@@ -233,7 +208,7 @@ std::optional<hpb::HParamInfo> InferHParamInfo(const std::string& name,
   info.set_name(name);
   hpb::DataType type = hpb::DATA_TYPE_UNSET;
   for (const auto* v : values) {
-    hpb::DataType t = TypeOf(*v);
+    hpb::DataType t = DataTypeOf(*v);
     if (t == hpb::DATA_TYPE_UNSET) continue;
     if (type == hpb::DATA_TYPE_UNSET) {
       type = t;
@@ -287,13 +262,6 @@ std::optional<hpb::HParamInfo> InferHParamInfo(const std::string& name,
   return info;
 }
 
-// Parent of a run name, the way os.path.dirname treats it ("a/b" -> "a",
-// "a" -> "").
-std::string_view ParentRun(std::string_view run) {
-  size_t slash = run.rfind('/');
-  return slash == std::string_view::npos ? std::string_view() : run.substr(0, slash);
-}
-
 // Python's os.path.relpath(run, session) for a session that is a parent of
 // run (or run itself), with "." mapped to "".
 std::string RelativeGroup(std::string_view run, std::string_view session) {
@@ -339,12 +307,6 @@ void SortHParamInfos(hpb::Experiment* experiment) {
   for (auto& info : sorted) *infos->Add() = std::move(info);
 }
 
-bool RunOrder(const RunData& a, const RunData& b) {
-  // The root first, then by name.
-  if ((a.name == ".") != (b.name == ".")) return a.name == ".";
-  return a.name < b.name;
-}
-
 }  // namespace
 
 std::string_view DiagnosticKindName(DiagnosticKind kind) {
@@ -373,6 +335,24 @@ std::string_view DiagnosticKindName(DiagnosticKind kind) {
       return "group_hparams_differ";
   }
   return "unknown";
+}
+
+std::string_view ParentRun(std::string_view run) {
+  size_t slash = run.rfind('/');
+  return slash == std::string_view::npos ? std::string_view() : run.substr(0, slash);
+}
+
+proto::hparams::DataType DataTypeOf(const google::protobuf::Value& value) {
+  switch (value.kind_case()) {
+    case google::protobuf::Value::kNumberValue:
+      return hpb::DATA_TYPE_FLOAT64;
+    case google::protobuf::Value::kStringValue:
+      return hpb::DATA_TYPE_STRING;
+    case google::protobuf::Value::kBoolValue:
+      return hpb::DATA_TYPE_BOOL;
+    default:
+      return hpb::DATA_TYPE_UNSET;
+  }
 }
 
 std::string MetricRun(std::string_view session_run, std::string_view group) {
@@ -404,21 +384,21 @@ void AccumulateEvent(const proto::Event& event, RunData* run, std::vector<Diagno
       if (value.has_metadata()) {
         name = value.metadata().plugin_data().plugin_name();
       } else if (value.value_case() == proto::Summary::Value::kSimpleValue) {
-        name = std::string(kScalarsPlugin);
+        name = std::string(kScalarsPluginName);
       } else {
         continue;  // No metadata yet: TensorBoard cannot tell what this is.
       }
       plugin = run->tag_plugins.emplace(tag, std::move(name)).first;
     }
-    if (plugin->second == kScalarsPlugin) {
+    if (plugin->second == kScalarsPluginName) {
       std::optional<double> scalar = ScalarOf(value);
       if (!scalar) continue;
       ScalarValue& last = run->scalars[tag];
       last.value = *scalar;
       last.step = event.step();
       last.wall_time = event.wall_time();
-    } else if (plugin->second == kHParamsPlugin && value.has_metadata() &&
-               value.metadata().plugin_data().plugin_name() == kHParamsPlugin) {
+    } else if (plugin->second == kHParamsPluginName && value.has_metadata() &&
+               value.metadata().plugin_data().plugin_name() == kHParamsPluginName) {
       AccumulateHParams(tag, value.metadata().plugin_data().content(), run, diagnostics);
     }
   }
@@ -449,13 +429,13 @@ class WireReader {
   }
   bool fixed32(uint32_t* out) {
     if (end_ - p_ < 4) return false;
-    *out = LoadLittleEndian32(p_);
+    *out = record_format::decode_fixed32(p_);
     p_ += 4;
     return true;
   }
   bool fixed64(uint64_t* out) {
     if (end_ - p_ < 8) return false;
-    *out = LoadLittleEndian64(p_);
+    *out = record_format::decode_fixed64(p_);
     p_ += 8;
     return true;
   }
@@ -495,9 +475,9 @@ bool ReadRepeatedFixed(WireReader& r, uint64_t wire, int* count, Number* first) 
     n = packed.size() / sizeof(Bits);
     if (n > 0) {
       if constexpr (sizeof(Bits) == 4) {
-        bits = LoadLittleEndian32(packed.data());
+        bits = record_format::decode_fixed32(packed.data());
       } else {
-        bits = LoadLittleEndian64(packed.data());
+        bits = record_format::decode_fixed64(packed.data());
       }
     }
   } else {
@@ -613,9 +593,9 @@ bool AccumulateScalarRecord(std::string_view record, RunData* run) {
     auto plugin = run->tag_plugins.find(v.tag);
     if (plugin == run->tag_plugins.end()) {
       if (!v.simple) continue;  // no metadata yet: not a scalar
-      plugin = run->tag_plugins.emplace(std::string(v.tag), std::string(kScalarsPlugin)).first;
+      plugin = run->tag_plugins.emplace(std::string(v.tag), std::string(kScalarsPluginName)).first;
     }
-    if (plugin->second != kScalarsPlugin) continue;
+    if (plugin->second != kScalarsPluginName) continue;
     std::optional<double> scalar;
     if (v.simple) {
       scalar = static_cast<double>(v.simple_value);
@@ -634,8 +614,7 @@ bool AccumulateScalarRecord(std::string_view record, RunData* run) {
 
 const RunData* ExperimentView::find_run(std::string_view name) const {
   auto it = std::lower_bound(runs.begin(), runs.end(), name, [](const RunData& run, std::string_view n) {
-    if ((run.name == ".") != (n == ".")) return run.name == ".";
-    return run.name < n;
+    return internal::run_name_less(run.name, n);
   });
   if (it == runs.end() || it->name != name) return nullptr;
   return &*it;
@@ -644,7 +623,8 @@ const RunData* ExperimentView::find_run(std::string_view name) const {
 ExperimentView BuildExperimentView(std::vector<RunData> runs, std::vector<Diagnostic> diagnostics) {
   ExperimentView view;
   view.diagnostics = std::move(diagnostics);
-  std::sort(runs.begin(), runs.end(), RunOrder);
+  std::sort(runs.begin(), runs.end(),
+            [](const RunData& a, const RunData& b) { return internal::run_name_less(a.name, b.name); });
   view.runs = std::move(runs);
   const std::vector<RunData>& all = view.runs;
 

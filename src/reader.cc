@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/arena.h"
 #include "hparams/record_reader.h"
+#include "internal/run_order.h"
 #include "internal/status_macros.h"
 
 namespace hp {
@@ -94,11 +95,6 @@ void Walk(Env* env, const std::string& dir, const std::string& run, int depth, V
   }
 }
 
-bool RootFirst(std::string_view a, std::string_view b) {
-  if ((a == ".") != (b == ".")) return a == ".";
-  return a < b;
-}
-
 absl::Status CheckLogdir(Env* env, const std::string& logdir) {
   if (logdir.empty()) return absl::InvalidArgumentError("logdir is empty; pass the directory to read");
   absl::StatusOr<bool> is_dir = env->is_directory(logdir);
@@ -154,7 +150,8 @@ absl::StatusOr<std::vector<RunFiles>> ListRuns(const std::string& logdir, const 
   std::vector<RunFiles> runs;
   VisitedDirs visited;
   Walk(env, logdir, ".", 0, &visited, &runs, diagnostics);
-  std::sort(runs.begin(), runs.end(), [](const RunFiles& a, const RunFiles& b) { return RootFirst(a.name, b.name); });
+  std::sort(runs.begin(), runs.end(),
+            [](const RunFiles& a, const RunFiles& b) { return internal::run_name_less(a.name, b.name); });
   return runs;
 }
 
@@ -307,7 +304,8 @@ absl::StatusOr<std::vector<RunData>> ReadLogdir(const std::string& logdir, const
       for (Diagnostic& d : task.diagnostics) diagnostics->push_back(std::move(d));
     }
   }
-  std::sort(runs.begin(), runs.end(), [](const RunData& a, const RunData& b) { return RootFirst(a.name, b.name); });
+  std::sort(runs.begin(), runs.end(),
+            [](const RunData& a, const RunData& b) { return internal::run_name_less(a.name, b.name); });
   return runs;
 }
 

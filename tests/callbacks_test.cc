@@ -230,7 +230,7 @@ TEST(CallbacksGolden, KerasAndTensorBoardCallbacksReproduceTheValidationLogdir) 
 
   proto::Summary success;
   ASSERT_TRUE(success.ParseFromString(
-      testing::read_file(testing::golden_path("summaries/session_end_success.pb"))));
+      test_util::read_bytes(testing::golden_path("summaries/session_end_success.pb"))));
   for (const auto& [dir, golden_events] : golden) {
     SCOPED_TRACE("directory " + dir);
     auto it = ours.find(dir);
@@ -425,9 +425,9 @@ TEST(KerasCallback, WritesTheSessionStartOnTrainBeginAndSuccessOnTrainEnd) {
   ASSERT_EQ(events.size(), 3u);
   proto::Summary start, end;
   ASSERT_TRUE(start.ParseFromString(
-      testing::read_file(testing::golden_path("summaries/hparams_trial_0.pb"))));
+      test_util::read_bytes(testing::golden_path("summaries/hparams_trial_0.pb"))));
   ASSERT_TRUE(end.ParseFromString(
-      testing::read_file(testing::golden_path("summaries/session_end_success.pb"))));
+      test_util::read_bytes(testing::golden_path("summaries/session_end_success.pb"))));
   std::string diff;
   EXPECT_TRUE(testing::proto_equal(events[1].summary(), start, &diff)) << diff;
   EXPECT_TRUE(testing::proto_equal(events[2].summary(), end, &diff)) << diff;
@@ -482,7 +482,7 @@ TEST(KerasCallback, UsesTheTrialIdAsTheSessionGroupName) {
   ASSERT_EQ(events.size(), 3u);
   proto::Summary expected;
   ASSERT_TRUE(expected.ParseFromString(
-      testing::read_file(testing::golden_path("summaries/hparams_trial_id.pb"))));
+      test_util::read_bytes(testing::golden_path("summaries/hparams_trial_id.pb"))));
   std::string diff;
   EXPECT_TRUE(testing::proto_equal(events[1].summary(), expected, &diff)) << diff;
   EXPECT_EQ(plugin_data(events[1]).session_start_info().group_name(), "trial-7");

@@ -252,7 +252,7 @@ std::string ExportJson(const std::string& logdir) {
                               out + "' 2>/dev/null";
   const int status = std::system(command.c_str());
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << command;
-  return testing::read_file(out);
+  return test_util::read_bytes(out);
 }
 
 bool SameNumberOrText(google::protobuf::Value a, google::protobuf::Value b) {

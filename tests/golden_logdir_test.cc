@@ -201,7 +201,7 @@ TEST(GoldenLogdir, SessionEndAndExplicitTimesLandInTheEvent) {
   EXPECT_EQ(event.step(), 0);
   EXPECT_EQ(event.wall_time(), 1600000100.0);
   proto::Summary golden;
-  ASSERT_TRUE(golden.ParseFromString(testing::read_file(testing::golden_path("summaries/session_end_success.pb"))));
+  ASSERT_TRUE(golden.ParseFromString(test_util::read_bytes(testing::golden_path("summaries/session_end_success.pb"))));
   std::string diff;
   EXPECT_TRUE(testing::proto_equal(event.summary(), golden, &diff)) << diff;
 }

@@ -14,7 +14,6 @@ namespace {
 
 using testing::golden_path;
 using testing::proto_equal;
-using testing::read_file;
 
 constexpr double kStartTime = 1600000000.0;  // time_created_secs and start_time_secs
 constexpr double kEndTime = 1600000100.0;
@@ -24,7 +23,7 @@ constexpr double kEndTime = 1600000100.0;
 void ExpectMatchesGolden(const std::string& name, const absl::StatusOr<proto::Summary>& ours) {
   SCOPED_TRACE(name);
   ASSERT_TRUE(ours.ok()) << ours.status();
-  const std::string golden_bytes = read_file(golden_path("summaries/" + name + ".pb"));
+  const std::string golden_bytes = test_util::read_bytes(golden_path("summaries/" + name + ".pb"));
   proto::Summary golden;
   ASSERT_TRUE(golden.ParseFromString(golden_bytes));
   ASSERT_EQ(ours->value_size(), 1);

@@ -45,10 +45,10 @@ TEST(HParamsApiExample, IssueSpellingCompilesAndWritesPythonsSummaries) {
   ASSERT_TRUE(start.ParseFromString(events[2].summary().value(0).metadata().plugin_data().content()));
   hp::proto::Summary golden;
   ASSERT_TRUE(golden.ParseFromString(
-      hp::testing::read_file(hp::testing::golden_path("summaries/hparams_config.pb"))));
+      hp::test_util::read_bytes(hp::testing::golden_path("summaries/hparams_config.pb"))));
   ASSERT_TRUE(golden_config.ParseFromString(golden.value(0).metadata().plugin_data().content()));
   ASSERT_TRUE(golden.ParseFromString(
-      hp::testing::read_file(hp::testing::golden_path("summaries/hparams_trial_0.pb"))));
+      hp::test_util::read_bytes(hp::testing::golden_path("summaries/hparams_trial_0.pb"))));
   ASSERT_TRUE(golden_start.ParseFromString(golden.value(0).metadata().plugin_data().content()));
   config.mutable_experiment()->set_time_created_secs(golden_config.experiment().time_created_secs());
   start.mutable_session_start_info()->set_start_time_secs(

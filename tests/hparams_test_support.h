@@ -11,10 +11,8 @@
 #include <cstring>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,15 +32,6 @@ namespace hp::testing {
 
 inline std::string golden_path(const std::string& relative) {
   return std::string(HPARAMS_GOLDEN_DIR) + "/" + relative;
-}
-
-// The file's bytes; fails the test (and returns "") when it cannot be read.
-inline std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 // A parsed JSON value. Objects keep their key order (Python's dict order in
@@ -219,7 +208,7 @@ class JsonParser {
 // A golden JSON file, parsed.
 inline Json read_json(const std::string& relative) {
   Json out;
-  EXPECT_TRUE(JsonParser(read_file(golden_path(relative))).parse(&out)) << "cannot parse " << relative;
+  EXPECT_TRUE(JsonParser(test_util::read_bytes(golden_path(relative))).parse(&out)) << "cannot parse " << relative;
   return out;
 }
 

@@ -67,11 +67,11 @@ TEST(Sha256, HardwareAndPortableAgreeOnEveryLengthAndSplit) {
 }
 
 TEST(Sha256, ReproducesEveryGoldenChecksum) {
-  std::istringstream sums(testing::read_file(testing::golden_path("SHA256SUMS")));
+  std::istringstream sums(test_util::read_bytes(testing::golden_path("SHA256SUMS")));
   std::string digest, path;
   int checked = 0;
   while (sums >> digest >> path) {
-    const std::string bytes = testing::read_file(testing::golden_path(path));
+    const std::string bytes = test_util::read_bytes(testing::golden_path(path));
     EXPECT_EQ(sha256_hex(bytes), digest) << path;
     ++checked;
   }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -44,15 +45,6 @@ std::string TypeName(hpb::DataType type) {
   }
 }
 
-hpb::DataType TypeOf(const google::protobuf::Value& v) {
-  switch (v.kind_case()) {
-    case google::protobuf::Value::kNumberValue: return hpb::DATA_TYPE_FLOAT64;
-    case google::protobuf::Value::kStringValue: return hpb::DATA_TYPE_STRING;
-    case google::protobuf::Value::kBoolValue: return hpb::DATA_TYPE_BOOL;
-    default: return hpb::DATA_TYPE_UNSET;
-  }
-}
-
 bool SameValue(const google::protobuf::Value& a, const google::protobuf::Value& b) {
   if (a.kind_case() != b.kind_case()) return false;
   switch (a.kind_case()) {
@@ -66,14 +58,11 @@ bool SameValue(const google::protobuf::Value& a, const google::protobuf::Value& 
 // The nearest session run above `run` ("a/b/c" -> "a/b" or "a"), the way
 // TensorBoard looks for it; "" when none.
 std::string SessionAbove(const ExperimentView& view, const std::string& run) {
-  std::string candidate = run;
-  while (true) {
+  for (std::string_view candidate = run; !candidate.empty(); candidate = ParentRun(candidate)) {
     const RunData* data = view.find_run(candidate);
-    if (data != nullptr && data->session_start) return candidate;
-    size_t slash = candidate.rfind('/');
-    if (slash == std::string::npos) return "";
-    candidate = candidate.substr(0, slash);
+    if (data != nullptr && data->session_start) return std::string(candidate);
   }
+  return "";
 }
 
 // Whether a logged tag looks like the configured one: equal but for case, or
@@ -238,7 +227,7 @@ void CheckHParams(const ExperimentView& view, std::vector<Finding>* findings) {
         continue;
       }
       const hpb::HParamInfo& info = *it->second;
-      hpb::DataType type = TypeOf(value);
+      hpb::DataType type = DataTypeOf(value);
       if (info.type() != hpb::DATA_TYPE_UNSET && type != info.type()) {
         findings->push_back(
             {"hparam_wrong_type",

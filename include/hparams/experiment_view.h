@@ -164,6 +164,17 @@ ExperimentView BuildExperimentView(std::vector<RunData> runs, std::vector<Diagno
 // which is why a session in the logdir root cannot have grouped metrics).
 std::string MetricRun(std::string_view session_run, std::string_view group);
 
+// The parent of a run name, the way os.path.dirname treats it ("a/b/c" ->
+// "a/b", "a" -> ""): the next run up when looking for the session a run's
+// metrics belong to.
+std::string_view ParentRun(std::string_view run);
+
+// The plugin's type of a logged hparam value: DATA_TYPE_FLOAT64 for a
+// number, DATA_TYPE_STRING, DATA_TYPE_BOOL, or DATA_TYPE_UNSET for a value
+// of no kind. Shared by the inferred experiment and `hparams check`, which
+// must agree on what a value's type is.
+proto::hparams::DataType DataTypeOf(const google::protobuf::Value& value);
+
 }  // namespace hp
 HPARAMS_EXPORT_END
 
