@@ -21,6 +21,7 @@
 #include "hparams/reader.h"
 #include "hparams/record_reader.h"
 #include "hparams/writer.h"
+#include "io_test_util.h"
 
 namespace hp {
 namespace {
@@ -78,8 +79,8 @@ ReadBack ReadScalars(const std::string& logdir) {
 }
 
 TEST(CrashConsistency, EverythingFlushedSurvivesSigkillAndTheTornTailIsReported) {
-  const std::string root = ::testing::TempDir() + "/crash_consistency";
-  fs::remove_all(root);
+  // Its own directory: a fixed name would be shared with another run of the suite.
+  const std::string root = test_util::make_temp_dir();
   std::mt19937 rng(20261201);
   std::uniform_int_distribution<int> delay_us(0, 60000);
   int trials = 0, torn = 0, before_first_flush = 0;
