@@ -11,6 +11,7 @@
 #include "absl/container/inlined_vector.h"
 #include "hparams/summary.h"
 #include "internal/record_format.h"
+#include "internal/varint.h"
 
 namespace hp::internal {
 namespace {
@@ -36,15 +37,6 @@ constexpr char kStringValue = 0x1A;           // google.protobuf.Value.string_va
 constexpr char kBoolValue = 0x20;             // google.protobuf.Value.bool_value = 4, varint
 // TensorProto { dtype: DT_FLOAT, tensor_shape { dim {} } }: shape [0].
 constexpr char kNullTensor[] = {0x08, 0x01, 0x12, 0x02, 0x12, 0x00};
-
-inline size_t varint_size(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
 
 // A length-delimited field of `body` bytes: tag, length, body.
 inline size_t field_size(size_t body) { return 1 + varint_size(body) + body; }
@@ -85,13 +77,7 @@ class Out {
  public:
   explicit Out(char* p) : p_(p) {}
   void byte(char c) { *p_++ = c; }
-  void varint(uint64_t v) {
-    while (v >= 0x80) {
-      *p_++ = static_cast<char>(v | 0x80);
-      v >>= 7;
-    }
-    *p_++ = static_cast<char>(v);
-  }
+  void varint(uint64_t v) { p_ = put_varint(p_, v); }
   void bytes(const void* data, size_t n) {
     if (n > 0) std::memcpy(p_, data, n);
     p_ += n;

@@ -4,10 +4,14 @@
 #include <cstring>
 
 #include "internal/record_format.h"
+#include "internal/varint.h"
 
 namespace hp {
 namespace scalar_event {
 namespace {
+
+using internal::put_varint;
+using internal::varint_size;
 
 // Wire tags: (field_number << 3) | wire_type.
 constexpr char kEventWallTime = 0x09;   // Event.wall_time = 1, fixed64
@@ -25,24 +29,6 @@ constexpr size_t kTensorBytes = sizeof(kTensorPrefix) + 4;
 // SummaryMetadata { plugin_data { plugin_name: "scalars" } }; the empty
 // ScalarPluginData content serializes to nothing.
 constexpr char kMetadata[] = {0x0A, 0x09, 0x0A, 0x07, 's', 'c', 'a', 'l', 'a', 'r', 's'};
-
-inline size_t varint_size(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-inline char* put_varint(char* p, uint64_t v) {
-  while (v >= 0x80) {
-    *p++ = static_cast<char>(v | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  return p;
-}
 
 inline size_t value_size(size_t tag_size, bool with_metadata) {
   size_t n = 1 + varint_size(tag_size) + tag_size + 2 + kTensorBytes;
