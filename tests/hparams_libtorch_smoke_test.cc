@@ -23,24 +23,10 @@ namespace fs = std::filesystem;
 
 constexpr char kDatasetFile[] = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
 
-struct RunResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
+using RunResult = test_util::ProgramRun;
 
-// Runs hparams_libtorch with `args` (already shell-safe), output to a file.
 RunResult run_libtorch(const std::string& args) {
-  static int calls = 0;
-  const std::string out_path = ::testing::TempDir() + "hparams_libtorch_smoke_output." +
-                               std::to_string(::getpid()) + "." + std::to_string(calls++) + ".txt";
-  const std::string command =
-      std::string("'") + HPARAMS_LIBTORCH_PATH + "' " + args + " > '" + out_path + "' 2>&1";
-  const int status = std::system(command.c_str());
-  RunResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.output = test_util::read_bytes(out_path);
-  std::remove(out_path.c_str());
-  return result;
+  return test_util::run_program(HPARAMS_LIBTORCH_PATH, args);
 }
 
 std::string fresh_dir(const std::string& name) {

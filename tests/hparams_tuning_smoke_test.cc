@@ -29,26 +29,10 @@ constexpr char kDatasetFile[] = "/usr/share/datasets/fashion-mnist/train-images-
 // Small enough for sanitizer builds, big enough to learn something.
 constexpr char kTrainLimit[] = "2000";
 
-struct RunResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
+using RunResult = test_util::ProgramRun;
 
-// Runs hparams_tuning with `args` (already shell-safe), output to a file
-// (so not a terminal: plain progress lines).
 RunResult run_tuning(const std::string& args) {
-  // CTest runs each test case as its own process, in parallel: one file per process and call.
-  static int calls = 0;
-  const std::string out_path = ::testing::TempDir() + "hparams_tuning_smoke_output." +
-                               std::to_string(::getpid()) + "." + std::to_string(calls++) + ".txt";
-  const std::string command =
-      std::string("'") + HPARAMS_TUNING_PATH + "' " + args + " > '" + out_path + "' 2>&1";
-  const int status = std::system(command.c_str());
-  RunResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.output = test_util::read_bytes(out_path);
-  std::remove(out_path.c_str());
-  return result;
+  return test_util::run_program(HPARAMS_TUNING_PATH, args);
 }
 
 std::string fresh_dir(const std::string& name) {

@@ -4,7 +4,10 @@
 #define HPARAMS_TESTS_IO_TEST_UTIL_H_
 
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -59,6 +62,28 @@ inline std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in.good()) << "cannot open " << path;
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// What a program run by run_program did.
+struct ProgramRun {
+  int exit_code = -1;  // -1 when it did not exit normally
+  std::string output;  // stdout and stderr
+};
+
+// Runs `program` with `args` (already shell-safe), stdout and stderr to a
+// file, so the program sees no terminal (plain progress lines). CTest runs
+// test cases as parallel processes: one output file per process and call.
+inline ProgramRun run_program(const std::string& program, const std::string& args) {
+  static int calls = 0;
+  const std::string out_path = ::testing::TempDir() + "hparams_program_output." +
+                               std::to_string(::getpid()) + "." + std::to_string(calls++) + ".txt";
+  const std::string command = "'" + program + "' " + args + " > '" + out_path + "' 2>&1";
+  const int status = std::system(command.c_str());
+  ProgramRun result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.output = read_bytes(out_path);
+  std::remove(out_path.c_str());
+  return result;
 }
 
 // Replaces the file's contents; fails the test when the write fails.
