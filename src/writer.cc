@@ -31,6 +31,7 @@
 #include "internal/record_format.h"
 #include "internal/record_writer.h"
 #include "internal/scalar_event.h"
+#include "internal/writer_service.h"
 
 namespace hp {
 namespace {
@@ -414,5 +415,7 @@ absl::Status flush() {
   if (writer == nullptr) return no_default_writer("flush");
   return writer->flush();
 }
+
+void set_writer_threads(int n) { internal::WriterService::set_threads(n); }
 
 }  // namespace hp

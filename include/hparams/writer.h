@@ -202,6 +202,15 @@ absl::Status scalar(std::string_view tag, double value, int64_t step);
 // flush() on the default writer; FailedPrecondition when there is none.
 absl::Status flush();
 
+// How many I/O threads the process-wide writer service starts (default 1;
+// clamped to [1, 8]). Takes effect only when called before the service
+// first starts; later calls change nothing. A sweep over slow or remote
+// file systems may want more than one, so that a stalled write(2) on one
+// file does not hold up the files served by the other threads. (Until
+// SummaryWriter moves onto the service, issue 9, each writer still runs its
+// own thread and this setting does not affect it.)
+void set_writer_threads(int n);
+
 }  // namespace hp
 HPARAMS_EXPORT_END
 
