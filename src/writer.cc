@@ -15,7 +15,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -26,8 +25,8 @@
 #include "hparams/record_reader.h"
 #include "hparams/proto/event.pb.h"
 #include "hparams/proto/summary.pb.h"
-#include "internal/event_file_writer.h"
 #include "internal/group_name.h"
+#include "internal/thread_start.h"
 #include "internal/record_format.h"
 #include "internal/record_writer.h"
 #include "internal/scalar_event.h"
@@ -161,18 +160,18 @@ double coarse_now() {
 
 class SummaryWriter::Impl {
  public:
+  using Stream = internal::WriterService::Stream;
   // An empty `clock` means coarse_now().
-  Impl(std::string logdir, std::function<double()> clock, std::unique_ptr<EventFileWriter> file,
-       uint64_t fork_generation)
+  Impl(std::string logdir, std::function<double()> clock, std::shared_ptr<Stream> stream, uint64_t fork_generation)
       : logdir_(std::move(logdir)),
         clock_(std::move(clock)),
-        file_(std::move(file)),
+        stream_(std::move(stream)),
         fork_generation_(fork_generation),
         creator_pid_(::getpid()) {}
 
   // Whether this is a fork()ed child of the process that created the
-  // writer: the worker thread does not exist here and the queue's mutex may
-  // be held forever by a thread that did not survive the fork.
+  // writer: the service's threads do not exist here and its locks may be
+  // held forever by threads that did not survive the fork.
   bool in_forked_child() const {
     return g_fork_generation.load(std::memory_order_relaxed) != fork_generation_;
   }
@@ -185,25 +184,36 @@ class SummaryWriter::Impl {
   }
 
   const std::string& logdir() const { return logdir_; }
-  const std::string& path() const { return file_->path(); }
+  const std::string& path() const { return stream_->path(); }
   double now() const { return clock_ ? clock_() : coarse_now(); }
-  EventFileWriter& file() { return *file_; }
-
-  // Guarded by the EventFileWriter's queue lock: only touched inside
-  // append() callbacks, so "first event of a tag" means first in the file.
-  absl::flat_hash_set<std::string>& seen_tags() { return seen_tags_; }
-  // The tag of the previous scalar: loops that log one tag skip the hash.
-  std::string& last_tag() { return last_tag_; }
+  Stream& stream() { return *stream_; }
 
  private:
   const std::string logdir_;
   const std::function<double()> clock_;
-  std::unique_ptr<EventFileWriter> file_;
+  const std::shared_ptr<Stream> stream_;
   const uint64_t fork_generation_;
   const pid_t creator_pid_;
-  absl::flat_hash_set<std::string> seen_tags_;
-  std::string last_tag_;
 };
+
+namespace {
+
+// Bytes a thread may queue for one writer per WriterOptions::queue_capacity
+// unit: about one scalar event (40-60 bytes framed, more for long tags).
+constexpr size_t kBytesPerQueuedEvent = 64;
+
+// Whether this scalar carries the "scalars" plugin metadata: the first
+// event of each tag from each thread does, so that whichever thread's event
+// comes first in the file, TensorBoard's loader finds the metadata there.
+// The state is the calling thread's own (the queue's producer side): no
+// lock, and a loop that logs one tag does not even hash it.
+bool first_of_tag_from_this_thread(internal::WriterService::Stream::Queue& queue, std::string_view tag) {
+  if (tag == queue.last_tag) return false;
+  queue.last_tag.assign(tag.data(), tag.size());
+  return queue.seen_tags.emplace(absl::string_view(tag.data(), tag.size())).second;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::string& logdir,
                                                                      WriterOptions options) {
@@ -212,7 +222,8 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::
   }
   Env* env = options.env != nullptr ? options.env : Env::Default();
   std::function<double()> clock = options.clock;
-  // A test Env's clock is honoured; the real one is replaced by coarse_now().
+  // A custom Env's clock is honoured; without one (options.env unset),
+  // coarse_now() serves.
   if (!clock && options.env != nullptr) clock = [env] { return env->now_seconds(); };
 
   const uint64_t generation = fork_generation_registering_handler();
@@ -220,9 +231,9 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::
   std::vector<std::string> new_dirs;
   absl::Status s = env->create_dirs_reporting(logdir, &new_dirs);
   if (!s.ok()) return s;
-  // A failed Create leaves nothing behind: EventFileWriter::Open removes its
-  // file, this the directories made for it (a name too long for the file
-  // used to leave the whole new tree).
+  // A failed Create leaves nothing behind: neither the file nor the
+  // directories made for it (a name too long for the file used to leave
+  // the whole new tree).
   const auto remove_created = [&] {
     for (auto dir = new_dirs.rbegin(); dir != new_dirs.rend(); ++dir) (void)env->remove_dir(*dir);
   };
@@ -240,34 +251,57 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::
   first.mutable_source_metadata()->set_writer(kWriterName);
   const std::string first_record = frame_record(serialize_event(first));
 
-  EventFileWriter::Options queue_options;
-  queue_options.queue_capacity = options.queue_capacity;
-  queue_options.flush_interval = options.flush_interval;
-  // The new file's entry lives in logdir; each created directory's in its
-  // parent. Deepest first, so each name is durable before its parent's.
-  queue_options.dirs_to_sync.push_back(logdir);
-  for (auto dir = new_dirs.rbegin(); dir != new_dirs.rend(); ++dir) {
-    std::string parent = parent_dir(*dir);
-    if (parent != queue_options.dirs_to_sync.back()) queue_options.dirs_to_sync.push_back(std::move(parent));
-  }
-  absl::StatusOr<std::unique_ptr<EventFileWriter>> file =
-      EventFileWriter::Open(env, path, first_record, std::move(queue_options));
+  // The first record is written here, synchronously, so that a bad path or
+  // a full disk shows up as Create's error.
+  absl::StatusOr<std::unique_ptr<WritableFile>> file = env->new_writable_file(path);
   if (!file.ok()) {
     remove_created();
     return file.status();
   }
+  s = (*file)->append(first_record);
+  if (s.ok()) s = (*file)->flush();
+  absl::StatusOr<internal::WriterService*> service =
+      s.ok() ? internal::WriterService::Get() : absl::StatusOr<internal::WriterService*>(s);
+  if (!service.ok()) {
+    (void)(*file)->close();
+    (void)env->remove_file(path);
+    remove_created();
+    if (s.ok()) {
+      // The service's thread would not start (`ulimit -u`): say for which file.
+      return absl::Status(service.status().code(),
+                          absl::StrCat("event file '", path, "': ", service.status().message()));
+    }
+    return s;
+  }
+
+  internal::WriterService::StreamOptions stream_options;
+  stream_options.flush_interval = options.flush_interval;
+  stream_options.max_ring_bytes =
+      std::max<size_t>(1, options.queue_capacity) > internal::WriterService::kMaxRingBytes / kBytesPerQueuedEvent
+          ? internal::WriterService::kMaxRingBytes
+          : std::max<size_t>(1, options.queue_capacity) * kBytesPerQueuedEvent;
+  stream_options.env = env;
+  // The new file's entry lives in logdir; each created directory's in its
+  // parent. Deepest first, so each name is durable before its parent's.
+  stream_options.dirs_to_sync.push_back(logdir);
+  for (auto dir = new_dirs.rbegin(); dir != new_dirs.rend(); ++dir) {
+    std::string parent = parent_dir(*dir);
+    if (parent != stream_options.dirs_to_sync.back()) stream_options.dirs_to_sync.push_back(std::move(parent));
+  }
+  std::shared_ptr<internal::WriterService::Stream> stream =
+      (*service)->add_stream(std::move(*file), path, std::move(stream_options));
   return std::unique_ptr<SummaryWriter>(
-      new SummaryWriter(std::make_unique<Impl>(logdir, std::move(clock), std::move(*file), generation)));
+      new SummaryWriter(std::make_unique<Impl>(logdir, std::move(clock), std::move(stream), generation)));
 }
 
 SummaryWriter::SummaryWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 SummaryWriter::~SummaryWriter() {
   if (impl_->in_forked_child()) {
-    // Destroying it here would join a thread that does not exist, may block
-    // on a mutex no thread will release, and would write the parent's
-    // buffered bytes into the parent's file a second time. Keep it, out of
-    // reach, until the child exits.
+    // Closing it here would wait for a service thread that does not exist,
+    // may block on a mutex no thread will release, and would write the
+    // parent's queued bytes into the parent's file a second time. Keep it,
+    // out of reach, until the child exits.
     static std::mutex* const mu = new std::mutex;
     static std::vector<Impl*>* const kept = new std::vector<Impl*>;
     std::lock_guard<std::mutex> lock(*mu);
@@ -296,31 +330,10 @@ absl::Status SummaryWriter::scalar(std::string_view tag, double value, int64_t s
   if (impl_->in_forked_child()) return impl_->forked_error("scalar");
   const double wall_time = impl_->now();
   const float v = static_cast<float>(value);
-  // Encode and frame outside the lock; only the copy happens under it.
-  constexpr size_t kStackBytes = 256;
-  char stack[kStackBytes];
-  std::string heap;
-  char* record = stack;
-  if (scalar_event::max_record_size(tag.size()) > kStackBytes) {
-    heap.resize(scalar_event::max_record_size(tag.size()));
-    record = heap.data();
-  }
-  const size_t n = scalar_event::encode_record(record, wall_time, step, tag, v, /*with_metadata=*/false);
-  auto& seen = impl_->seen_tags();
-  return impl_->file().append([&](std::string* buffer) {
-    const absl::string_view key(tag.data(), tag.size());
-    std::string& last = impl_->last_tag();
-    if (key == last) {
-      buffer->append(record, n);
-    } else if (seen.find(key) != seen.end()) {
-      last.assign(tag.data(), tag.size());
-      buffer->append(record, n);
-    } else {
-      seen.emplace(key);
-      last.assign(tag.data(), tag.size());
-      scalar_event::append_record(buffer, wall_time, step, tag, v, /*with_metadata=*/true);
-    }
-  });
+  return impl_->stream().append_encoded(
+      scalar_event::max_record_size(tag.size()), [&](char* out, internal::WriterService::Stream::Queue& queue) {
+        return scalar_event::encode_record(out, wall_time, step, tag, v, first_of_tag_from_this_thread(queue, tag));
+      });
 }
 
 absl::Status SummaryWriter::write_summary(const proto::Summary& summary, int64_t step) {
@@ -350,7 +363,7 @@ absl::Status SummaryWriter::write_event(const proto::Event& event) {
                                                    " bytes, more than readers accept (", kMaxEventBytes,
                                                    " bytes); split it or log less. Nothing was written"));
   }
-  return impl_->file().append_record(frame_record(serialize_deterministic(event)));
+  return impl_->stream().append(frame_record(serialize_deterministic(event)));
 }
 
 absl::Status SummaryWriter::write_framed_record(std::string framed, std::string_view call) {
@@ -361,17 +374,17 @@ absl::Status SummaryWriter::write_framed_record(std::string framed, std::string_
                                                    size, " bytes, more than readers accept (", kMaxEventBytes,
                                                    " bytes); log less. Nothing was written"));
   }
-  return impl_->file().append_record(framed);
+  return impl_->stream().append(framed);
 }
 
 absl::Status SummaryWriter::flush() {
   if (impl_->in_forked_child()) return impl_->forked_error("flush");
-  return impl_->file().flush();
+  return impl_->stream().flush();
 }
 
 absl::Status SummaryWriter::close() {
   if (impl_->in_forked_child()) return impl_->forked_error("close");
-  return impl_->file().close();
+  return impl_->stream().close();
 }
 
 DefaultWriterScope SummaryWriter::as_default() { return DefaultWriterScope(this); }

@@ -4,11 +4,17 @@
 //   <logdir>/events.out.tfevents.<secs>.<host>.<pid>.<counter><suffix>
 // whose first record is the `file_version: "brain.Event:2"` event.
 //
-// Data path: the caller's thread encodes and frames each event, then hands
-// the bytes to a bounded queue; one background thread per writer owns the
-// file. When the queue is full the caller blocks (nothing is ever dropped).
-// The writer thread flushes every WriterOptions::flush_interval, on flush(),
-// on close() and in the destructor.
+// Data path: the caller's thread encodes and frames each event straight
+// into a ring of its own (one per thread and writer, small at first, grown
+// on demand); one process-wide I/O thread (set_writer_threads() for more)
+// drains the rings of every writer of the process and writes the files, a
+// bounded batch per file in turn. A caller makes no system call unless the
+// I/O thread sleeps; when its ring is full it blocks (nothing is ever
+// dropped). Queued events reach the OS at least every
+// WriterOptions::flush_interval, on flush(), on close() and in the
+// destructor. On a stalled file system (a hung NFS mount) the I/O thread
+// waits inside that file's write: every writer it serves then fills its
+// rings and blocks its callers, until the mount answers.
 //
 // Errors: a failed write makes the writer's status sticky: the next call,
 // flush() and close() return it (an absl::Status naming the file and the OS
@@ -78,10 +84,13 @@ struct ExperimentInfo;
 enum SessionStatus : int;
 
 struct WriterOptions {
-  // Events waiting for the writer thread. When full, callers block until
-  // the writer thread catches up.
+  // Events each thread may queue for this writer, counted as 64 bytes each
+  // (a scalar event is 40-60 bytes), and at most 1 MiB per thread; all the
+  // writers of a process queue at most 128 MiB beyond their first 4 KiB
+  // each. When a thread's queue is full it blocks until the I/O thread
+  // catches up. An event larger than the queue is accepted alone.
   size_t queue_capacity = size_t{1} << 16;
-  // How often the writer thread hands buffered bytes to the OS.
+  // How often, at the latest, queued events are handed to the OS.
   absl::Duration flush_interval = absl::Seconds(2);
   // Appended to the event-file name (TF2's C++ writer uses ".v2").
   std::string filename_suffix;
@@ -103,8 +112,9 @@ class SummaryWriter {
   // Creates `logdir` if needed and opens a new event file in it.
   // InvalidArgument for an empty logdir; the Env's error (e.g.
   // PermissionDenied, naming the directory) if it cannot be created;
-  // ResourceExhausted if the writer thread cannot start (`ulimit -u`). A
-  // failed Create removes the file and the directories it made.
+  // ResourceExhausted if the process's writer thread cannot start
+  // (`ulimit -u`; only the first writer of a process starts it). A failed
+  // Create removes the file and the directories it made.
   static absl::StatusOr<std::unique_ptr<SummaryWriter>> Create(const std::string& logdir,
                                                                WriterOptions options = {});
 
@@ -114,7 +124,8 @@ class SummaryWriter {
   ~SummaryWriter();
 
   // Writes a scalar the TF2 way: a DT_FLOAT scalar tensor, with the
-  // "scalars" plugin metadata on the first event of each tag only. The
+  // "scalars" plugin metadata on the first event of each tag from each
+  // thread (so the file's first event of a tag always has it). The
   // value is stored as float32, as TensorBoard stores it. The event is
   // encoded on the calling thread and queued; this blocks only while the
   // queue is full. InvalidArgument, writing nothing, for an empty tag, a
@@ -168,9 +179,8 @@ class SummaryWriter {
   // The writer's clock, in seconds since the epoch.
   double now() const;
 
-  class Impl;
-
  private:
+  class Impl;
   explicit SummaryWriter(std::unique_ptr<Impl> impl);
   // Queues a framed record the caller encoded itself, having checked every
   // string in it is UTF-8 (the hparams() fast path). `call` names the
@@ -206,9 +216,8 @@ absl::Status flush();
 // clamped to [1, 8]). Takes effect only when called before the service
 // first starts; later calls change nothing. A sweep over slow or remote
 // file systems may want more than one, so that a stalled write(2) on one
-// file does not hold up the files served by the other threads. (Until
-// SummaryWriter moves onto the service, issue 9, each writer still runs its
-// own thread and this setting does not affect it.)
+// file does not hold up the files served by the other threads. Writers are
+// spread over the threads round robin.
 void set_writer_threads(int n);
 
 }  // namespace hp

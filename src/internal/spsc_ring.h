@@ -181,21 +181,23 @@ class GrowableSpscQueue {
     if (!grow(n)) return nullptr;
     return write_->ring.try_reserve(n);
   }
+  // Publishing is sequentially consistent (one locked instruction on x86):
+  // the writer service relies on it to settle an append racing close().
   void commit(size_t n) {
     write_->ring.commit(n);
-    published_.store(published_.load(std::memory_order_relaxed) + n, std::memory_order_release);
+    published_.store(published_.load(std::memory_order_relaxed) + n, std::memory_order_seq_cst);
   }
   bool try_write(std::string_view data) {
     if (!write_->ring.try_write(data)) {
       if (!grow(data.size()) || !write_->ring.try_write(data)) return false;
     }
-    published_.store(published_.load(std::memory_order_relaxed) + data.size(), std::memory_order_release);
+    published_.store(published_.load(std::memory_order_relaxed) + data.size(), std::memory_order_seq_cst);
     return true;
   }
   // Whether `n` bytes fit in the current ring now (without growing).
   bool has_room(size_t n) { return write_->ring.has_room(n); }
   // Bytes ever published, over all rings: the flush sequence number.
-  uint64_t published() const { return published_.load(std::memory_order_acquire); }
+  uint64_t published() const { return published_.load(std::memory_order_seq_cst); }
   // Capacity of the ring the producer writes to.
   size_t capacity() const { return write_->ring.capacity(); }
 

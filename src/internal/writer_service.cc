@@ -14,9 +14,6 @@
 namespace hp::internal {
 namespace {
 
-// A caller wakes a sleeping worker once it has queued this much.
-constexpr size_t kWakeBytes = size_t{64} << 10;
-
 std::atomic<int> g_requested_threads{1};
 std::atomic<uint64_t> g_next_stream_id{1};
 
@@ -35,7 +32,8 @@ class WriterService::Worker {
  public:
   absl::Status start(int index) {
     absl::StatusOr<std::thread> t =
-        start_thread(absl::StrCat("the event-file writer thread ", index), [this] { run(); });
+        start_thread(index == 0 ? std::string("the writer thread") : absl::StrCat("writer thread ", index + 1),
+                     [this] { run(); });
     if (!t.ok()) return t.status();
     t->detach();  // the service is never destroyed
     return absl::OkStatus();
@@ -85,7 +83,7 @@ class WriterService::Worker {
           streams = streams_;
           seen = generation_;
           interval = absl::Seconds(2);
-          for (const auto& s : streams) interval = std::min(interval, s->flush_interval_);
+          for (const auto& s : streams) interval = std::min(interval, s->options_.flush_interval);
           interval = std::max(interval, absl::Milliseconds(1));
         }
       }
@@ -156,21 +154,22 @@ absl::StatusOr<WriterService*> WriterService::Get() {
 void WriterService::set_threads(int n) { g_requested_threads.store(n); }
 
 std::shared_ptr<WriterService::Stream> WriterService::add_stream(std::unique_ptr<WritableFile> file, std::string path,
-                                                                 absl::Duration flush_interval) {
+                                                                 StreamOptions options) {
+  options.max_ring_bytes = std::clamp<size_t>(options.max_ring_bytes, 64, kMaxRingBytes);
   Worker* worker = workers_[next_worker_.fetch_add(1, std::memory_order_relaxed) % workers_.size()].get();
   std::shared_ptr<Stream> stream(new Stream(worker, &budget_, g_next_stream_id.fetch_add(1), std::move(file),
-                                            std::move(path), flush_interval));
+                                            std::move(path), std::move(options)));
   worker->add(stream);
   return stream;
 }
 
 WriterService::Stream::Stream(WriterService::Worker* worker, ByteBudget* budget, uint64_t id,
-                              std::unique_ptr<WritableFile> file, std::string path, absl::Duration flush_interval)
+                              std::unique_ptr<WritableFile> file, std::string path, StreamOptions options)
     : worker_(worker),
       budget_(budget),
       id_(id),
       path_(std::move(path)),
-      flush_interval_(flush_interval),
+      options_(std::move(options)),
       file_(std::move(file)) {}
 
 WriterService::Stream::~Stream() = default;
@@ -184,7 +183,7 @@ WriterService::Stream::Queue* WriterService::Stream::queue_for_this_thread() {
     queue = static_cast<Queue*>(it->second);
   } else {
     std::lock_guard<std::mutex> lock(mu_);
-    queues_.push_back(std::make_unique<Queue>(budget_));
+    queues_.push_back(std::make_unique<Queue>(options_.max_ring_bytes, budget_));
     queue = queues_.back().get();
     queue_count_.store(queues_.size(), std::memory_order_release);
     t.by_id.emplace(id_, queue);
@@ -199,6 +198,23 @@ absl::Status WriterService::Stream::status() const {
   return status_;
 }
 
+absl::Status WriterService::Stream::closed_error() const {
+  return absl::FailedPreconditionError(
+      absl::StrCat("the writer for '", path_, "' is closed; create a new SummaryWriter to log more"));
+}
+
+absl::Status WriterService::Stream::refusal() {
+  if (closing_.load(std::memory_order_seq_cst)) return closed_error();
+  return status();
+}
+
+absl::Status WriterService::Stream::annotate(const absl::Status& s, std::string_view during) const {
+  return absl::Status(s.code(), absl::StrCat("event file '", path_, "': ", absl::string_view(during.data(), during.size()),
+                                             " failed: ", s.message(),
+                                             ". Events logged after the last successful flush() may be lost;"
+                                             " this writer now returns this error"));
+}
+
 void WriterService::Stream::fail(const absl::Status& s) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -208,6 +224,20 @@ void WriterService::Stream::fail(const absl::Status& s) {
   progress_cv_.notify_all();
 }
 
+void WriterService::Stream::check_linked_io_locked() {
+  const absl::Status linked = file_->check_linked();
+  if (linked.ok()) return;
+  if (!absl::IsDataLoss(linked)) {
+    fail(annotate(linked, "checking the file"));
+    return;
+  }
+  fail(absl::DataLossError(absl::StrCat(
+      "event file '", path_, "' was deleted while the writer was open (was the log directory removed?): ",
+      linked.message(),
+      ". Events logged to this writer are lost and it now returns this error;"
+      " create a new SummaryWriter to log again")));
+}
+
 void WriterService::Stream::notify_progress() {
   if (waiters_.load(std::memory_order_seq_cst) > 0) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -215,18 +245,16 @@ void WriterService::Stream::notify_progress() {
   }
 }
 
+void WriterService::Stream::wake_worker_if_sleeping() { worker_->maybe_wake(); }
+
 absl::Status WriterService::Stream::append(std::string_view framed) {
-  active_appends_.fetch_add(1, std::memory_order_seq_cst);
-  struct Leave {
-    std::atomic<int>* n;
-    ~Leave() { n->fetch_sub(1, std::memory_order_release); }
-  } leave{&active_appends_};
-  if (closing_.load(std::memory_order_seq_cst)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the writer for '", path_, "' is closed; create a new SummaryWriter to log more"));
-  }
-  if (failed_.load(std::memory_order_acquire)) return status();
-  Queue* queue = queue_for_this_thread();
+  return append_encoded(framed.size(), [framed](char* out, Queue&) {
+    std::memcpy(out, framed.data(), framed.size());
+    return framed.size();
+  });
+}
+
+absl::Status WriterService::Stream::append_slow(Queue* queue, std::string_view framed) {
   for (;;) {
     if (char* p = queue->q.try_reserve(framed.size())) {
       std::memcpy(p, framed.data(), framed.size());
@@ -240,18 +268,28 @@ absl::Status WriterService::Stream::append(std::string_view framed) {
     waiters_.fetch_add(1, std::memory_order_seq_cst);
     // Looked at again after announcing the wait; the timeout bounds the
     // cost of a notification that raced past it.
-    if (status_.ok() && !queue->q.has_room(framed.size())) {
+    if (status_.ok() && !closing_.load(std::memory_order_seq_cst) && !queue->q.has_room(framed.size())) {
       progress_cv_.wait_for(lock, std::chrono::milliseconds(10));
     }
     waiters_.fetch_sub(1, std::memory_order_relaxed);
     if (!status_.ok()) return status_;
+    // Not published yet: this call lost the race with close(), and says so.
+    if (closing_.load(std::memory_order_seq_cst)) return closed_error();
   }
-  queue->unannounced += framed.size();
-  if (queue->unannounced >= std::min(kWakeBytes, queue->q.capacity() / 2)) {
-    queue->unannounced = 0;
-    worker_->maybe_wake();
-  }
-  return absl::OkStatus();
+  return published(queue, framed.size());
+}
+
+absl::Status WriterService::Stream::settle_with_close(Queue* queue) {
+  // close() raised closing_ around our publication. Whether its final drain
+  // took our bytes is known once it is done.
+  const uint64_t mine = queue->q.published();
+  worker_->wake();
+  std::unique_lock<std::mutex> lock(mu_);
+  waiters_.fetch_add(1, std::memory_order_seq_cst);
+  while (!detached_for_flush_) progress_cv_.wait_for(lock, std::chrono::milliseconds(10));
+  waiters_.fetch_sub(1, std::memory_order_relaxed);
+  if (queue->handed.load(std::memory_order_acquire) >= mine && status_.ok()) return absl::OkStatus();
+  return status_.ok() ? closed_error() : status_;
 }
 
 bool WriterService::Stream::has_pending() const {
@@ -295,11 +333,9 @@ bool WriterService::Stream::drain_some() {
     }
   }
   if (worked && !failed && s.ok()) s = file_->flush();
-  if (!failed && !s.ok()) {
-    fail(absl::Status(s.code(), absl::StrCat("event file '", path_, "': writing failed: ", s.message(),
-                                             ". Events logged after the last successful flush() may be lost;"
-                                             " this writer now returns this error")));
-  }
+  if (!failed && !s.ok()) fail(annotate(s, "writing"));
+  // One fstat per batch notices a removed logdir within a flush interval.
+  if (worked && !failed && s.ok()) check_linked_io_locked();
   if (worked) {
     // Handed to the OS (or discarded after a failure): flush() may return.
     for (Queue* queue : queues) queue->handed.store(queue->q.consumed(), std::memory_order_release);
@@ -321,24 +357,31 @@ absl::Status WriterService::Stream::flush() {
     }
     return true;
   };
-  if (done()) return absl::OkStatus();
-  worker_->wake();
-  std::unique_lock<std::mutex> lock(mu_);
-  waiters_.fetch_add(1, std::memory_order_seq_cst);
-  while (!done() && status_.ok() && !detached_for_flush_) {
-    progress_cv_.wait_for(lock, std::chrono::milliseconds(10));
+  if (!done()) {
+    worker_->wake();
+    std::unique_lock<std::mutex> lock(mu_);
+    waiters_.fetch_add(1, std::memory_order_seq_cst);
+    while (!done() && status_.ok() && !detached_for_flush_) {
+      progress_cv_.wait_for(lock, std::chrono::milliseconds(10));
+    }
+    waiters_.fetch_sub(1, std::memory_order_relaxed);
+    if (!status_.ok() || detached_for_flush_) return status_;
   }
-  waiters_.fetch_sub(1, std::memory_order_relaxed);
-  return status_;
+  {
+    // A flush with nothing new to write still notices a deleted file.
+    std::lock_guard<std::mutex> io(io_mu_);
+    if (!detached_ && !failed_.load(std::memory_order_acquire)) check_linked_io_locked();
+  }
+  return status();
 }
 
 absl::Status WriterService::Stream::close() {
   std::lock_guard<std::mutex> close_lock(close_mu_);
   if (closed_) return close_status_;
   closed_ = true;
+  // Callers that published before this store are drained by the flush
+  // below; those after it see closing_ (see settle_with_close).
   closing_.store(true, std::memory_order_seq_cst);
-  // Appends that passed the closing check finish publishing first.
-  while (active_appends_.load(std::memory_order_acquire) > 0) std::this_thread::yield();
   absl::Status s = flush();
   {
     std::lock_guard<std::mutex> io(io_mu_);
@@ -349,11 +392,14 @@ absl::Status WriterService::Stream::close() {
     s = file_->sync();
     if (s.ok()) {
       s = file_->close();
+      if (!s.ok()) s = annotate(s, "closing");
+      for (size_t i = 0; s.ok() && i < options_.dirs_to_sync.size(); ++i) {
+        s = options_.env->sync_dir(options_.dirs_to_sync[i]);
+        if (!s.ok()) s = annotate(s, "syncing its directories");
+      }
     } else {
+      s = annotate(s, "syncing");
       (void)file_->close();
-    }
-    if (!s.ok()) {
-      s = absl::Status(s.code(), absl::StrCat("event file '", path_, "': closing failed: ", s.message()));
     }
   } else {
     (void)file_->close();
@@ -361,6 +407,7 @@ absl::Status WriterService::Stream::close() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (status_.ok()) status_ = s;
+    s = status_;
     detached_for_flush_ = true;
   }
   progress_cv_.notify_all();

@@ -1,13 +1,13 @@
-// WriterService: the process-wide I/O service that issue 9 moves the
-// SummaryWriter onto (not wired into SummaryWriter yet; see the report in
-// bench/README.md). One I/O thread by default serves every event file of
-// the process, as spdlog's async loggers share one thread pool.
+// WriterService: the process-wide I/O service behind every SummaryWriter.
+// One I/O thread by default (hp::set_writer_threads for more) serves every
+// event file of the process, as spdlog's async loggers share one thread
+// pool: 1,000 open writers cost one thread, not 1,000.
 //
 // Caller path (Stream::append): each (thread, stream) pair gets its own
 // GrowableSpscQueue the first time that thread appends to that stream
 // (registered under the stream's mutex once; later calls find it in a
 // thread-local cache). The caller encodes straight into the ring and
-// publishes with a release store; it makes a system call only when the
+// publishes it; it makes a system call only when the
 // worker has announced it is going to sleep (one caller pays the wake-up,
 // the others see the flag already cleared). A full ring grows while the
 // process-wide ByteBudget allows, then blocks the caller until the worker
@@ -29,7 +29,17 @@
 //
 // Errors: a failed write makes the stream's status sticky: the stream's
 // blocked callers are woken, later calls return the status, its rings are
-// drained and discarded; other streams go on.
+// drained and discarded; other streams go on. Each batch, flush() and
+// close() also check that the file still has a name
+// (WritableFile::check_linked): a file deleted under the writer is a sticky
+// DataLoss, never a silent OK.
+//
+// Close racing appends: publishing is a sequentially consistent store and
+// close() raises `closing_` with another, so either close() sees the bytes
+// (and writes them) or the caller sees `closing_` after publishing; that
+// caller then waits for close() to finish and returns OK only if its bytes
+// were written, FailedPrecondition otherwise. No append is lost silently,
+// and the hot path pays one locked instruction, not a shared counter.
 //
 // Thread safety: every Stream method may be called from many threads at
 // once; the stream must outlive the calls.
@@ -47,6 +57,8 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/optimization.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -68,6 +80,18 @@ class WriterService {
 
   class Stream;
 
+  struct StreamOptions {
+    // The worker comes by at least this often when a caller did not wake it.
+    absl::Duration flush_interval = absl::Seconds(2);
+    // Largest ring of one (thread, stream) pair; at least 64 bytes, at most
+    // kMaxRingBytes. A record larger than the ring is still accepted, alone.
+    size_t max_ring_bytes = kMaxRingBytes;
+    // close() fsyncs these directories (Env::sync_dir) after the file, in
+    // order; `env` must outlive the stream when the list is not empty.
+    Env* env = nullptr;
+    std::vector<std::string> dirs_to_sync;
+  };
+
   // The process's service; starts its threads on the first call.
   // ResourceExhausted (never an exception) when a thread cannot start; a
   // later call tries again.
@@ -81,7 +105,13 @@ class WriterService {
   // worker once per 64 KiB it queues; otherwise the worker comes by at
   // least every `flush_interval` (and at once on flush() and close()).
   std::shared_ptr<Stream> add_stream(std::unique_ptr<WritableFile> file, std::string path,
-                                     absl::Duration flush_interval);
+                                     StreamOptions options);
+  std::shared_ptr<Stream> add_stream(std::unique_ptr<WritableFile> file, std::string path,
+                                     absl::Duration flush_interval) {
+    StreamOptions options;
+    options.flush_interval = flush_interval;
+    return add_stream(std::move(file), std::move(path), std::move(options));
+  }
 
   // I/O threads running.
   int threads() const { return static_cast<int>(workers_.size()); }
@@ -100,9 +130,34 @@ class WriterService::Stream {
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
 
+  // A caller wakes a sleeping worker once it has queued this much.
+  static constexpr size_t kWakeBytes = size_t{64} << 10;
+
+  // One (thread, stream) pair's queue and the producer's own state.
+  struct Queue {
+    Queue(size_t max_ring_bytes, ByteBudget* budget)
+        : q(std::min(kInitialRingBytes, max_ring_bytes), max_ring_bytes, budget) {}
+    GrowableSpscQueue q;
+    // Producer only: bytes published since this queue last woke the worker.
+    size_t unannounced = 0;
+    // Producer only, for the encoder's use (SummaryWriter: the scalar tags
+    // this thread has written to this stream, and the last one).
+    absl::flat_hash_set<std::string> seen_tags;
+    std::string last_tag;
+    // Bytes of q handed to the OS (worker writes, flush() reads).
+    std::atomic<uint64_t> handed{0};
+  };
+
   // Queues one framed record. Blocks only while this thread's ring is full
   // and cannot grow. FailedPrecondition after close(); the sticky error.
   absl::Status append(std::string_view framed);
+
+  // The hot path: `encode(char* out, Queue& queue)` writes one framed record
+  // of at most `max_bytes` bytes to `out` and returns its size; it runs on
+  // the calling thread, straight into the ring when there is room (into a
+  // scratch buffer otherwise), and may use `queue`'s producer-only state.
+  template <typename Encode>
+  absl::Status append_encoded(size_t max_bytes, Encode&& encode);
   // Waits until everything appended before the call is handed to the OS.
   absl::Status flush();
   // Drains, flushes, fsyncs and closes the file; idempotent.
@@ -113,18 +168,31 @@ class WriterService::Stream {
  private:
   friend class WriterService;
   friend class WriterService::Worker;
-  struct Queue {
-    explicit Queue(ByteBudget* budget) : q(kInitialRingBytes, kMaxRingBytes, budget) {}
-    GrowableSpscQueue q;
-    // Producer only: bytes published since this queue last woke the worker.
-    size_t unannounced = 0;
-    // Bytes of q handed to the OS (worker writes, flush() reads).
-    std::atomic<uint64_t> handed{0};
-  };
 
   Stream(WriterService::Worker* worker, ByteBudget* budget, uint64_t id, std::unique_ptr<WritableFile> file,
-         std::string path, absl::Duration flush_interval);
+         std::string path, StreamOptions options);
   Queue* queue_for_this_thread();
+  // Why an append is refused before it starts: closed or failed.
+  absl::Status refusal();
+  absl::Status closed_error() const;
+  // Copies `framed` in, waiting for room, then publishes.
+  absl::Status append_slow(Queue* queue, std::string_view framed);
+  // After publishing `n` bytes: the close race, and waking the worker.
+  absl::Status published(Queue* queue, size_t n) {
+    if (ABSL_PREDICT_FALSE(closing_.load(std::memory_order_seq_cst))) return settle_with_close(queue);
+    queue->unannounced += n;
+    if (ABSL_PREDICT_FALSE(queue->unannounced >= std::min(kWakeBytes, queue->q.capacity() / 2))) {
+      queue->unannounced = 0;
+      wake_worker_if_sleeping();
+    }
+    return absl::OkStatus();
+  }
+  absl::Status settle_with_close(Queue* queue);
+  void wake_worker_if_sleeping();
+  // Makes a deleted file (check_linked() failing) the sticky error; the
+  // caller holds io_mu_ and the stream is not detached.
+  void check_linked_io_locked();
+  absl::Status annotate(const absl::Status& s, std::string_view during) const;
   absl::Status status() const;
   void fail(const absl::Status& s);
   bool has_pending() const;
@@ -136,7 +204,7 @@ class WriterService::Stream {
   ByteBudget* const budget_;
   const uint64_t id_;  // never reused, keys the thread-local caches
   const std::string path_;
-  const absl::Duration flush_interval_;
+  const StreamOptions options_;
   std::unique_ptr<WritableFile> file_;  // the worker's until close() detaches the stream
 
   mutable std::mutex mu_;
@@ -146,7 +214,6 @@ class WriterService::Stream {
   absl::Status status_;  // guarded by mu_; sticky
   std::atomic<bool> failed_{false};
   std::atomic<bool> closing_{false};
-  std::atomic<int> active_appends_{0};
   std::atomic<int> waiters_{0};
   std::mutex io_mu_;       // held by the worker while it writes this stream
   bool detached_ = false;  // guarded by io_mu_: the worker must not touch file_
@@ -155,6 +222,29 @@ class WriterService::Stream {
   bool closed_ = false;
   absl::Status close_status_;
 };
+
+template <typename Encode>
+absl::Status WriterService::Stream::append_encoded(size_t max_bytes, Encode&& encode) {
+  if (ABSL_PREDICT_FALSE(closing_.load(std::memory_order_relaxed) || failed_.load(std::memory_order_relaxed))) {
+    return refusal();
+  }
+  Queue* queue = queue_for_this_thread();
+  if (char* out = queue->q.try_reserve(max_bytes); ABSL_PREDICT_TRUE(out != nullptr)) {
+    const size_t n = encode(out, *queue);
+    queue->q.commit(n);
+    return published(queue, n);
+  }
+  constexpr size_t kStackBytes = 256;
+  char stack[kStackBytes];
+  std::string heap;
+  char* out = stack;
+  if (max_bytes > kStackBytes) {
+    heap.resize(max_bytes);
+    out = heap.data();
+  }
+  const size_t n = encode(out, *queue);
+  return append_slow(queue, std::string_view(out, n));
+}
 
 }  // namespace hp::internal
 
