@@ -21,7 +21,6 @@
 #include "hparams/hparam.h"
 #include "hparams/writer.h"
 #include "internal/scalar_event.h"
-#include "internal/writer_service.h"
 
 #if defined(__x86_64__)
 #include <x86intrin.h>
@@ -220,114 +219,10 @@ void BM_ThousandWriters(benchmark::State& state) {
 }
 BENCHMARK(BM_ThousandWriters)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// The process-wide writer service on its own (issue 9; SummaryWriter does
-// not use it yet): each call encodes and frames a scalar record on the
-// stack and appends it to the calling thread's ring. range(0) threads,
-// 10,000,000 scalars in all, timed through close() (which fsyncs);
-// reports the rate and the calling threads' CPU per call.
-void BM_ServiceScalars(benchmark::State& state) {
-  const int threads = static_cast<int>(state.range(0));
-  const int64_t per_thread = 10000000 / threads;
-  auto service = hp::internal::WriterService::Get();
-  if (!service.ok()) {
-    state.SkipWithError(std::string(service.status().message()).c_str());
-    return;
-  }
-  for (auto _ : state) {
-    state.PauseTiming();
-    const std::string dir = temp_logdir("service");
-    (void)hp::Env::Default()->create_dirs(dir);
-    auto file = hp::Env::Default()->new_writable_file(dir + "/events.out.tfevents.0.bench");
-    if (!file.ok()) {
-      state.SkipWithError(std::string(file.status().message()).c_str());
-      return;
-    }
-    auto stream = (*service)->add_stream(std::move(*file), dir, absl::Seconds(2));
-    state.ResumeTiming();
-    std::vector<std::thread> workers;
-    for (int t = 0; t < threads; ++t) {
-      workers.emplace_back([&stream, per_thread, t] {
-        const std::string tag = "loss/" + std::to_string(t);
-        char record[256];
-        for (int64_t step = 0; step < per_thread; ++step) {
-          const size_t n = hp::scalar_event::encode_record(record, 1.7e9, step, tag, 0.5f, false);
-          (void)stream->append(std::string_view(record, n));
-        }
-      });
-    }
-    for (std::thread& w : workers) w.join();
-    const absl::Status closed = stream->close();
-    state.PauseTiming();
-    if (!closed.ok()) state.SkipWithError(std::string(closed.message()).c_str());
-    remove_logdir(dir);
-    state.ResumeTiming();
-  }
-  state.counters["scalars_per_s"] = benchmark::Counter(
-      static_cast<double>(per_thread * threads) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.counters["peak_rss_MiB"] = static_cast<double>(peak_rss_kib()) / 1024.0;
-  state.counters["threads_in_process"] = static_cast<double>(thread_count());
-}
-BENCHMARK(BM_ServiceScalars)->Arg(1)->Arg(4)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
-
-// The service's caller cost per record in a plain loop (CPU of the calling
-// thread), the analogue of BM_ScalarCallerCost.
-void BM_ServiceCallerCost(benchmark::State& state) {
-  auto service = hp::internal::WriterService::Get();
-  const std::string dir = temp_logdir("service_caller");
-  (void)hp::Env::Default()->create_dirs(dir);
-  auto file = hp::Env::Default()->new_writable_file(dir + "/events.out.tfevents.0.bench");
-  if (!service.ok() || !file.ok()) {
-    state.SkipWithError("cannot start the service or create the file");
-    return;
-  }
-  auto stream = (*service)->add_stream(std::move(*file), dir, absl::Seconds(2));
-  char record[256];
-  int64_t step = 0;
-  for (auto _ : state) {
-    const size_t n = hp::scalar_event::encode_record(record, 1.7e9, step++, "loss", 0.5f, false);
-    absl::Status s = stream->append(std::string_view(record, n));
-    benchmark::DoNotOptimize(s);
-  }
-  (void)stream->close();
-  remove_logdir(dir);
-}
-BENCHMARK(BM_ServiceCallerCost)->Iterations(10000000);
-
-// 1,000 streams open at once on the service: threads and peak RSS.
-void BM_ServiceThousandStreams(benchmark::State& state) {
-  auto service = hp::internal::WriterService::Get();
-  if (!service.ok()) {
-    state.SkipWithError(std::string(service.status().message()).c_str());
-    return;
-  }
-  long threads_open = 0;
-  for (auto _ : state) {
-    const std::string dir = temp_logdir("service_many");
-    (void)hp::Env::Default()->create_dirs(dir);
-    std::vector<std::shared_ptr<hp::internal::WriterService::Stream>> streams;
-    for (int i = 0; i < 1000; ++i) {
-      auto file = hp::Env::Default()->new_writable_file(dir + "/events.out.tfevents." + std::to_string(i));
-      if (!file.ok()) {
-        state.SkipWithError(std::string(file.status().message()).c_str());
-        break;
-      }
-      streams.push_back((*service)->add_stream(std::move(*file), dir, absl::Seconds(2)));
-    }
-    char record[256];
-    for (int64_t step = 0; step < 100; ++step) {
-      const size_t n = hp::scalar_event::encode_record(record, 1.7e9, step, "loss", 0.5f, false);
-      for (auto& s : streams) (void)s->append(std::string_view(record, n));
-    }
-    threads_open = thread_count();
-    for (auto& s : streams) (void)s->close();
-    streams.clear();
-    remove_logdir(dir);
-  }
-  state.counters["threads"] = static_cast<double>(threads_open);
-  state.counters["peak_rss_MiB"] = static_cast<double>(peak_rss_kib()) / 1024.0;
-}
-BENCHMARK(BM_ServiceThousandStreams)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
-
+// 10,000,000 scalars from one thread to one writer, timed through close()
+// (which fsyncs): the rate, the bytes per scalar record and the process's
+// peak RSS (run it alone, --benchmark_filter=Sustained, to see the writer's
+// own peak).
 void BM_SustainedScalars(benchmark::State& state) {
   const int64_t n = state.range(0);
   double bytes_per_scalar = 0;

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -311,7 +313,12 @@ SummaryWriter::~SummaryWriter() {
   (void)close();
 }
 
-absl::Status SummaryWriter::scalar(std::string_view tag, double value, int64_t step) {
+namespace {
+
+// Why scalar() refuses a tag, or OK (the caller's quick test also lets
+// through tags that are merely long). Out of line: the hot path carries
+// none of the message building.
+ABSL_ATTRIBUTE_NOINLINE absl::Status check_scalar_tag(std::string_view tag, double value, int64_t step) {
   if (tag.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("scalar: the tag is empty (value ", value, ", step ", step, "); give the metric a name"));
@@ -321,13 +328,22 @@ absl::Status SummaryWriter::scalar(std::string_view tag, double value, int64_t s
         "scalar: the tag ", escaped_prefix(tag), " is not valid UTF-8 (step ", step,
         "); TensorBoard drops such events as corrupt: give the tag in UTF-8"));
   }
-  if (tag.size() > kMaxEventBytes - 128 &&
-      scalar_event::event_size(0, step, tag.size(), /*with_metadata=*/true) > kMaxEventBytes) {
+  if (scalar_event::event_size(0, step, tag.size(), /*with_metadata=*/true) > kMaxEventBytes) {
     return absl::InvalidArgumentError(absl::StrCat("scalar: the tag of ", tag.size(),
                                                    " bytes makes the event larger than readers accept (",
                                                    kMaxEventBytes, " bytes); use a short tag"));
   }
-  if (impl_->in_forked_child()) return impl_->forked_error("scalar");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status SummaryWriter::scalar(std::string_view tag, double value, int64_t step) {
+  if (ABSL_PREDICT_FALSE(tag.empty() || tag.size() > kMaxEventBytes - 128 || !is_valid_utf8_tag(tag))) {
+    absl::Status refused = check_scalar_tag(tag, value, step);
+    if (!refused.ok()) return refused;
+  }
+  if (ABSL_PREDICT_FALSE(impl_->in_forked_child())) return impl_->forked_error("scalar");
   const double wall_time = impl_->now();
   const float v = static_cast<float>(value);
   return impl_->stream().append_encoded(

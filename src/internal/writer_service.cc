@@ -20,8 +20,6 @@ std::atomic<uint64_t> g_next_stream_id{1};
 // This thread's queue of each stream it has appended to, by stream id
 // (ids are never reused, so an entry of a closed stream is never found).
 struct ThreadQueues {
-  uint64_t last_id = 0;
-  void* last_queue = nullptr;
   absl::flat_hash_map<uint64_t, void*> by_id;
 };
 thread_local ThreadQueues t_queues;
@@ -174,9 +172,8 @@ WriterService::Stream::Stream(WriterService::Worker* worker, ByteBudget* budget,
 
 WriterService::Stream::~Stream() = default;
 
-WriterService::Stream::Queue* WriterService::Stream::queue_for_this_thread() {
+WriterService::Stream::Queue* WriterService::Stream::find_or_add_queue_for_this_thread() {
   ThreadQueues& t = t_queues;
-  if (t.last_id == id_) return static_cast<Queue*>(t.last_queue);
   Queue* queue;
   auto it = t.by_id.find(id_);
   if (it != t.by_id.end()) {
@@ -188,8 +185,8 @@ WriterService::Stream::Queue* WriterService::Stream::queue_for_this_thread() {
     queue_count_.store(queues_.size(), std::memory_order_release);
     t.by_id.emplace(id_, queue);
   }
-  t.last_id = id_;
-  t.last_queue = queue;
+  t_last_queue.stream_id = id_;
+  t_last_queue.queue = queue;
   return queue;
 }
 

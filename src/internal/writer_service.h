@@ -57,6 +57,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
@@ -66,6 +67,14 @@
 #include "internal/spsc_ring.h"
 
 namespace hp::internal {
+
+// The calling thread's most recent (stream id, queue) pair: a loop logging
+// to one writer finds its queue without a hash lookup or a call.
+struct LastQueueOfThread {
+  uint64_t stream_id = 0;
+  void* queue = nullptr;
+};
+inline thread_local LastQueueOfThread t_last_queue;
 
 class WriterService {
  public:
@@ -171,10 +180,16 @@ class WriterService::Stream {
 
   Stream(WriterService::Worker* worker, ByteBudget* budget, uint64_t id, std::unique_ptr<WritableFile> file,
          std::string path, StreamOptions options);
-  Queue* queue_for_this_thread();
+  Queue* queue_for_this_thread() {
+    if (ABSL_PREDICT_TRUE(t_last_queue.stream_id == id_)) return static_cast<Queue*>(t_last_queue.queue);
+    return find_or_add_queue_for_this_thread();
+  }
+  Queue* find_or_add_queue_for_this_thread();
   // Why an append is refused before it starts: closed or failed.
   absl::Status refusal();
   absl::Status closed_error() const;
+  template <typename Encode>
+  absl::Status append_encoded_slow(Queue* queue, size_t max_bytes, Encode& encode);
   // Copies `framed` in, waiting for room, then publishes.
   absl::Status append_slow(Queue* queue, std::string_view framed);
   // After publishing `n` bytes: the close race, and waking the worker.
@@ -212,10 +227,12 @@ class WriterService::Stream {
   std::vector<std::unique_ptr<Queue>> queues_;  // guarded by mu_; entries never removed before ~Stream
   std::atomic<size_t> queue_count_{0};
   absl::Status status_;  // guarded by mu_; sticky
-  std::atomic<bool> failed_{false};
-  std::atomic<bool> closing_{false};
   std::atomic<int> waiters_{0};
-  std::mutex io_mu_;       // held by the worker while it writes this stream
+  // Read by every append, written once: on a line of their own, away from
+  // mu_, which the worker takes per batch.
+  alignas(kCacheLine) std::atomic<bool> failed_{false};
+  std::atomic<bool> closing_{false};
+  alignas(kCacheLine) std::mutex io_mu_;  // held by the worker while it writes this stream
   bool detached_ = false;  // guarded by io_mu_: the worker must not touch file_
   bool detached_for_flush_ = false;  // guarded by mu_: close() is done, flush() returns
   std::mutex close_mu_;
@@ -234,6 +251,13 @@ absl::Status WriterService::Stream::append_encoded(size_t max_bytes, Encode&& en
     queue->q.commit(n);
     return published(queue, n);
   }
+  return append_encoded_slow(queue, max_bytes, encode);
+}
+
+template <typename Encode>
+ABSL_ATTRIBUTE_NOINLINE absl::Status WriterService::Stream::append_encoded_slow(Queue* queue, size_t max_bytes,
+                                                                               Encode& encode) {
+  // No room in the ring now: encode aside, then wait for room.
   constexpr size_t kStackBytes = 256;
   char stack[kStackBytes];
   std::string heap;
