@@ -250,7 +250,7 @@ void BM_ServiceScalars(benchmark::State& state) {
         const std::string tag = "loss/" + std::to_string(t);
         char record[256];
         for (int64_t step = 0; step < per_thread; ++step) {
-          const size_t n = hp::scalar_event::encode_record(record, 1.7e9, step, tag, 0.5f, false);
+          const size_t n = hp::internal::encode_scalar_record(record, 1.7e9, step, tag, 0.5f, false);
           (void)stream->append(std::string_view(record, n));
         }
       });
@@ -284,7 +284,7 @@ void BM_ServiceCallerCost(benchmark::State& state) {
   char record[256];
   int64_t step = 0;
   for (auto _ : state) {
-    const size_t n = hp::scalar_event::encode_record(record, 1.7e9, step++, "loss", 0.5f, false);
+    const size_t n = hp::internal::encode_scalar_record(record, 1.7e9, step++, "loss", 0.5f, false);
     absl::Status s = stream->append(std::string_view(record, n));
     benchmark::DoNotOptimize(s);
   }
@@ -315,7 +315,7 @@ void BM_ServiceThousandStreams(benchmark::State& state) {
     }
     char record[256];
     for (int64_t step = 0; step < 100; ++step) {
-      const size_t n = hp::scalar_event::encode_record(record, 1.7e9, step, "loss", 0.5f, false);
+      const size_t n = hp::internal::encode_scalar_record(record, 1.7e9, step, "loss", 0.5f, false);
       for (auto& s : streams) (void)s->append(std::string_view(record, n));
     }
     threads_open = thread_count();
@@ -373,12 +373,12 @@ void BM_EncodeScalarRecord(benchmark::State& state) {
   char buf[256];
   int64_t step = 0;
   for (auto _ : state) {
-    const size_t n = hp::scalar_event::encode_record(buf, 1.7e9, step++, "loss", 0.5f, false);
+    const size_t n = hp::internal::encode_scalar_record(buf, 1.7e9, step++, "loss", 0.5f, false);
     benchmark::DoNotOptimize(n);
     benchmark::ClobberMemory();
   }
   state.counters["record_bytes"] =
-      static_cast<double>(hp::scalar_event::encode_record(buf, 1.7e9, 1000, "loss", 0.5f, false));
+      static_cast<double>(hp::internal::encode_scalar_record(buf, 1.7e9, 1000, "loss", 0.5f, false));
 }
 BENCHMARK(BM_EncodeScalarRecord);
 

@@ -237,7 +237,7 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::
   first.set_wall_time(created);
   first.set_file_version(kFileVersion);
   first.mutable_source_metadata()->set_writer(kWriterName);
-  const std::string first_record = frame_record(serialize_event(first));
+  const std::string first_record = internal::frame_record(serialize_event(first));
 
   EventFileWriter::Options queue_options;
   queue_options.queue_capacity = options.queue_capacity;
@@ -287,7 +287,7 @@ absl::Status SummaryWriter::scalar(std::string_view tag, double value, int64_t s
         "); TensorBoard drops such events as corrupt: give the tag in UTF-8"));
   }
   if (tag.size() > kMaxEventBytes - 128 &&
-      scalar_event::event_size(0, step, tag.size(), /*with_metadata=*/true) > kMaxEventBytes) {
+      internal::scalar_event_size(0, step, tag.size(), /*with_metadata=*/true) > kMaxEventBytes) {
     return absl::InvalidArgumentError(absl::StrCat("scalar: the tag of ", tag.size(),
                                                    " bytes makes the event larger than readers accept (",
                                                    kMaxEventBytes, " bytes); use a short tag"));
@@ -300,11 +300,11 @@ absl::Status SummaryWriter::scalar(std::string_view tag, double value, int64_t s
   char stack[kStackBytes];
   std::string heap;
   char* record = stack;
-  if (scalar_event::max_record_size(tag.size()) > kStackBytes) {
-    heap.resize(scalar_event::max_record_size(tag.size()));
+  if (internal::max_scalar_record_size(tag.size()) > kStackBytes) {
+    heap.resize(internal::max_scalar_record_size(tag.size()));
     record = heap.data();
   }
-  const size_t n = scalar_event::encode_record(record, wall_time, step, tag, v, /*with_metadata=*/false);
+  const size_t n = internal::encode_scalar_record(record, wall_time, step, tag, v, /*with_metadata=*/false);
   auto& seen = impl_->seen_tags();
   return impl_->file().append([&](std::string* buffer) {
     const absl::string_view key(tag.data(), tag.size());
@@ -317,7 +317,7 @@ absl::Status SummaryWriter::scalar(std::string_view tag, double value, int64_t s
     } else {
       seen.emplace(key);
       last.assign(tag.data(), tag.size());
-      scalar_event::append_record(buffer, wall_time, step, tag, v, /*with_metadata=*/true);
+      internal::append_scalar_record(buffer, wall_time, step, tag, v, /*with_metadata=*/true);
     }
   });
 }
@@ -349,12 +349,12 @@ absl::Status SummaryWriter::write_event(const proto::Event& event) {
                                                    " bytes, more than readers accept (", kMaxEventBytes,
                                                    " bytes); split it or log less. Nothing was written"));
   }
-  return impl_->file().append_record(frame_record(serialize_deterministic(event)));
+  return impl_->file().append_record(internal::frame_record(serialize_deterministic(event)));
 }
 
 absl::Status SummaryWriter::write_framed_record(std::string framed, std::string_view call) {
   if (impl_->in_forked_child()) return impl_->forked_error(call);
-  const size_t size = framed.size() - record_format::kOverheadBytes;
+  const size_t size = framed.size() - internal::kRecordOverheadBytes;
   if (size > kMaxEventBytes) {
     return absl::InvalidArgumentError(absl::StrCat(absl::string_view(call.data(), call.size()), ": the event is ",
                                                    size, " bytes, more than readers accept (", kMaxEventBytes,
