@@ -17,11 +17,11 @@ void run(benchmark::State& state, uint32_t (*fn)(uint32_t, const char*, size_t))
 }
 
 // What the library uses: the best implementation for this CPU.
-void BM_Crc32c(benchmark::State& state) { run(state, &hp::crc32c::extend); }
+void BM_Crc32c(benchmark::State& state) { run(state, &hp::internal::crc32c_extend); }
 BENCHMARK(BM_Crc32c)->Arg(64)->Arg(4096)->Arg(1 << 20);
 
 // The table fallback, for comparison.
-void BM_Crc32cPortable(benchmark::State& state) { run(state, &hp::crc32c::extend_portable); }
+void BM_Crc32cPortable(benchmark::State& state) { run(state, &hp::internal::crc32c_extend_portable); }
 BENCHMARK(BM_Crc32cPortable)->Arg(64)->Arg(4096)->Arg(1 << 20);
 
 }  // namespace

@@ -268,12 +268,12 @@ void BM_EncodeScalarRecord(benchmark::State& state) {
   char buf[256];
   int64_t step = 0;
   for (auto _ : state) {
-    const size_t n = hp::scalar_event::encode_record(buf, 1.7e9, step++, "loss", 0.5f, false);
+    const size_t n = hp::internal::encode_scalar_record(buf, 1.7e9, step++, "loss", 0.5f, false);
     benchmark::DoNotOptimize(n);
     benchmark::ClobberMemory();
   }
   state.counters["record_bytes"] =
-      static_cast<double>(hp::scalar_event::encode_record(buf, 1.7e9, 1000, "loss", 0.5f, false));
+      static_cast<double>(hp::internal::encode_scalar_record(buf, 1.7e9, 1000, "loss", 0.5f, false));
 }
 BENCHMARK(BM_EncodeScalarRecord);
 

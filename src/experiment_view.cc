@@ -44,7 +44,7 @@ std::optional<double> TensorScalar(const TensorScalarParts& t) {
   switch (t.dtype) {
     case proto::DT_FLOAT:
       if (t.content.size() == sizeof(float)) {
-        uint32_t bits = record_format::decode_fixed32(t.content.data());
+        uint32_t bits = internal::decode_fixed32(t.content.data());
         float f;
         std::memcpy(&f, &bits, sizeof f);
         return static_cast<double>(f);
@@ -53,7 +53,7 @@ std::optional<double> TensorScalar(const TensorScalarParts& t) {
       return std::nullopt;
     case proto::DT_DOUBLE:
       if (t.content.size() == sizeof(double)) {
-        uint64_t bits = record_format::decode_fixed64(t.content.data());
+        uint64_t bits = internal::decode_fixed64(t.content.data());
         double d;
         std::memcpy(&d, &bits, sizeof d);
         return d;
@@ -429,13 +429,13 @@ class WireReader {
   }
   bool fixed32(uint32_t* out) {
     if (end_ - p_ < 4) return false;
-    *out = record_format::decode_fixed32(p_);
+    *out = internal::decode_fixed32(p_);
     p_ += 4;
     return true;
   }
   bool fixed64(uint64_t* out) {
     if (end_ - p_ < 8) return false;
-    *out = record_format::decode_fixed64(p_);
+    *out = internal::decode_fixed64(p_);
     p_ += 8;
     return true;
   }
@@ -475,9 +475,9 @@ bool ReadRepeatedFixed(WireReader& r, uint64_t wire, int* count, Number* first) 
     n = packed.size() / sizeof(Bits);
     if (n > 0) {
       if constexpr (sizeof(Bits) == 4) {
-        bits = record_format::decode_fixed32(packed.data());
+        bits = internal::decode_fixed32(packed.data());
       } else {
-        bits = record_format::decode_fixed64(packed.data());
+        bits = internal::decode_fixed64(packed.data());
       }
     }
   } else {

@@ -18,10 +18,8 @@
 namespace hp {
 namespace {
 
-namespace rf = record_format;
-
 // No record can be larger than memory; capping the cap keeps
-// kOverheadBytes + length and the offsets built from it far from overflow
+// kRecordOverheadBytes + length and the offsets built from it far from overflow
 // whatever max_record_bytes a caller passes.
 constexpr size_t kMaxRecordCap = SIZE_MAX / 4;
 
@@ -51,8 +49,8 @@ class RecordReaderImpl final : public RecordReader {
       switch (parse.outcome) {
         case Outcome::kRecord: {
           record_offset_ = cursor_offset();
-          std::string_view data(buf_.data() + start_ + rf::kHeaderBytes, parse.length);
-          start_ += rf::kOverheadBytes + parse.length;
+          std::string_view data(buf_.data() + start_ + internal::kRecordHeaderBytes, parse.length);
+          start_ += internal::kRecordOverheadBytes + parse.length;
           return data;
         }
         case Outcome::kEnd:
@@ -158,16 +156,16 @@ class RecordReaderImpl final : public RecordReader {
 
   // Examines the bytes at the cursor without consuming them.
   absl::Status parse_at_cursor(Parse* parse) {
-    absl::Status s = fill(rf::kHeaderBytes);
+    absl::Status s = fill(internal::kRecordHeaderBytes);
     if (!s.ok()) return s;
-    if (available() < rf::kHeaderBytes) {
+    if (available() < internal::kRecordHeaderBytes) {
       parse->outcome = available() == 0 ? Outcome::kEnd : Outcome::kTruncated;
       return absl::OkStatus();
     }
     const char* header = buf_.data() + start_;
-    const uint64_t length = rf::decode_fixed64(header);
-    const uint32_t stored = rf::decode_fixed32(header + rf::kLengthBytes);
-    if (crc32c::unmask(stored) != crc32c::value(header, rf::kLengthBytes)) {
+    const uint64_t length = internal::decode_fixed64(header);
+    const uint32_t stored = internal::decode_fixed32(header + internal::kRecordLengthBytes);
+    if (internal::crc32c_unmask(stored) != internal::crc32c_value(header, internal::kRecordLengthBytes)) {
       parse->outcome = Outcome::kCorrupt;
       parse->reason = absl::DataLossError(absl::StrCat("bad length CRC at offset ", cursor_offset(), " in '",
                                                        path_, "'"));
@@ -184,16 +182,16 @@ class RecordReaderImpl final : public RecordReader {
       return absl::OkStatus();
     }
     // Cannot overflow: length <= kMaxRecordCap.
-    const size_t total = rf::kOverheadBytes + static_cast<size_t>(length);
+    const size_t total = internal::kRecordOverheadBytes + static_cast<size_t>(length);
     s = fill(total);
     if (!s.ok()) return s;
     if (available() < total) {
       parse->outcome = Outcome::kTruncated;
       return absl::OkStatus();
     }
-    const char* data = buf_.data() + start_ + rf::kHeaderBytes;
-    const uint32_t stored_data = rf::decode_fixed32(data + length);
-    if (crc32c::unmask(stored_data) != crc32c::value(data, static_cast<size_t>(length))) {
+    const char* data = buf_.data() + start_ + internal::kRecordHeaderBytes;
+    const uint32_t stored_data = internal::decode_fixed32(data + length);
+    if (internal::crc32c_unmask(stored_data) != internal::crc32c_value(data, static_cast<size_t>(length))) {
       parse->outcome = Outcome::kCorrupt;
       parse->reason = absl::DataLossError(absl::StrCat("bad data CRC in the ", length, "-byte record at offset ",
                                                        cursor_offset(), " in '", path_, "'"));
@@ -208,7 +206,7 @@ class RecordReaderImpl final : public RecordReader {
   absl::Status resync(const Parse& bad) {
     const uint64_t bad_offset = cursor_offset();
     // A good header makes the record's extent certain: try right after it first.
-    const uint64_t skip = bad.header_ok ? rf::kOverheadBytes + bad.length : 1;
+    const uint64_t skip = bad.header_ok ? internal::kRecordOverheadBytes + bad.length : 1;
     absl::Status s = advance(skip);
     if (!s.ok()) return s;
     ScanResult result;
@@ -240,7 +238,7 @@ class RecordReaderImpl final : public RecordReader {
 
   // Finds the first offset >= `from` where a whole record checks out. Each
   // offset costs O(1) amortised: the header CRC is 12 bytes, and the data CRC
-  // of a candidate comes from running prefix CRCs (crc32c::shift), not from
+  // of a candidate comes from running prefix CRCs (internal::crc32c_shift), not from
   // re-reading its data, so a file with a plausible header at every byte is
   // still scanned in linear time. With `commit` the cursor follows the scan
   // (at most kKeepBehind bytes behind; the caller places it); without, the
@@ -258,7 +256,7 @@ class RecordReaderImpl final : public RecordReader {
         const uint64_t next_end = base + next * kCheckpointBytes;
         if (next_end > upto) return;
         checkpoints_.push_back(
-            crc32c::extend(checkpoints_.back(), at(next_end - kCheckpointBytes), kCheckpointBytes));
+            internal::crc32c_extend(checkpoints_.back(), at(next_end - kCheckpointBytes), kCheckpointBytes));
       }
     };
     // CRC of [base, x), x >= the first kept checkpoint.
@@ -266,7 +264,7 @@ class RecordReaderImpl final : public RecordReader {
       extend_checkpoints(x);
       const uint64_t k = (x - base) / kCheckpointBytes;
       const uint64_t k_offset = base + k * kCheckpointBytes;
-      return crc32c::extend(checkpoints_[static_cast<size_t>(k - first)], at(k_offset),
+      return internal::crc32c_extend(checkpoints_[static_cast<size_t>(k - first)], at(k_offset),
                             static_cast<size_t>(x - k_offset));
     };
     for (uint64_t q = from;; ++q) {
@@ -274,9 +272,9 @@ class RecordReaderImpl final : public RecordReader {
         start_ = static_cast<size_t>(q - kKeepBehind - buf_offset_);
       }
       const uint64_t rel = q - cursor_offset();
-      absl::Status s = fill(static_cast<size_t>(rel) + rf::kHeaderBytes);
+      absl::Status s = fill(static_cast<size_t>(rel) + internal::kRecordHeaderBytes);
       if (!s.ok()) return s;
-      if (available() < rel + rf::kHeaderBytes) {
+      if (available() < rel + internal::kRecordHeaderBytes) {
         result->end = q;
         return absl::OkStatus();
       }
@@ -288,13 +286,13 @@ class RecordReaderImpl final : public RecordReader {
         ++first;
       }
       const char* header = at(q);
-      if (crc32c::unmask(rf::decode_fixed32(header + rf::kLengthBytes)) !=
-          crc32c::value(header, rf::kLengthBytes)) {
+      if (internal::crc32c_unmask(internal::decode_fixed32(header + internal::kRecordLengthBytes)) !=
+          internal::crc32c_value(header, internal::kRecordLengthBytes)) {
         continue;
       }
-      const uint64_t length = rf::decode_fixed64(header);
+      const uint64_t length = internal::decode_fixed64(header);
       if (length > options_.max_record_bytes) continue;
-      const size_t total = rf::kOverheadBytes + static_cast<size_t>(length);
+      const size_t total = internal::kRecordOverheadBytes + static_cast<size_t>(length);
       s = fill(static_cast<size_t>(rel) + total);
       if (!s.ok()) return s;
       if (available() < rel + total) {
@@ -304,14 +302,14 @@ class RecordReaderImpl final : public RecordReader {
         }
         continue;
       }
-      const uint64_t data = q + rf::kHeaderBytes;
+      const uint64_t data = q + internal::kRecordHeaderBytes;
       const uint64_t data_end = data + length;
       if (length != shift_n_) {
         shift_n_ = length;
-        shift_op_ = crc32c::shift_operator(length);
+        shift_op_ = internal::crc32c_shift_operator(length);
       }
-      const uint32_t crc = prefix(data_end) ^ crc32c::multiply(shift_op_, prefix(data));
-      if (crc32c::unmask(rf::decode_fixed32(at(data_end))) == crc) {
+      const uint32_t crc = prefix(data_end) ^ internal::crc32c_multiply(shift_op_, prefix(data));
+      if (internal::crc32c_unmask(internal::decode_fixed32(at(data_end))) == crc) {
         result->found = true;
         result->offset = q;
         return absl::OkStatus();
@@ -387,7 +385,7 @@ absl::StatusOr<bool> EventFileReader::next(proto::Event* event) {
                                                            records_->record_offset(), " in '", path,
                                                            "' is not a valid Event"));
     if (!options_.resync_after_corruption) return reason;
-    const uint64_t dropped = rf::kOverheadBytes + record->size();
+    const uint64_t dropped = internal::kRecordOverheadBytes + record->size();
     static_cast<RecordReaderImpl*>(records_.get())->add_dropped(dropped);
     if (options_.on_corruption) {
       options_.on_corruption(CorruptionReport{path, records_->record_offset(), dropped, reason});

@@ -251,7 +251,7 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::
   first.set_wall_time(created);
   first.set_file_version(kFileVersion);
   first.mutable_source_metadata()->set_writer(kWriterName);
-  const std::string first_record = frame_record(serialize_event(first));
+  const std::string first_record = internal::frame_record(serialize_event(first));
 
   // The first record is written here, synchronously, so that a bad path or
   // a full disk shows up as Create's error.
@@ -328,7 +328,7 @@ ABSL_ATTRIBUTE_NOINLINE absl::Status check_scalar_tag(std::string_view tag, doub
         "scalar: the tag ", escaped_prefix(tag), " is not valid UTF-8 (step ", step,
         "); TensorBoard drops such events as corrupt: give the tag in UTF-8"));
   }
-  if (scalar_event::event_size(0, step, tag.size(), /*with_metadata=*/true) > kMaxEventBytes) {
+  if (internal::scalar_event_size(0, step, tag.size(), /*with_metadata=*/true) > kMaxEventBytes) {
     return absl::InvalidArgumentError(absl::StrCat("scalar: the tag of ", tag.size(),
                                                    " bytes makes the event larger than readers accept (",
                                                    kMaxEventBytes, " bytes); use a short tag"));
@@ -347,8 +347,8 @@ absl::Status SummaryWriter::scalar(std::string_view tag, double value, int64_t s
   const double wall_time = impl_->now();
   const float v = static_cast<float>(value);
   return impl_->stream().append_encoded(
-      scalar_event::max_record_size(tag.size()), [&](char* out, internal::WriterService::Stream::Queue& queue) {
-        return scalar_event::encode_record(out, wall_time, step, tag, v, first_of_tag_from_this_thread(queue, tag));
+      internal::max_scalar_record_size(tag.size()), [&](char* out, internal::WriterService::Stream::Queue& queue) {
+        return internal::encode_scalar_record(out, wall_time, step, tag, v, first_of_tag_from_this_thread(queue, tag));
       });
 }
 
@@ -379,12 +379,12 @@ absl::Status SummaryWriter::write_event(const proto::Event& event) {
                                                    " bytes, more than readers accept (", kMaxEventBytes,
                                                    " bytes); split it or log less. Nothing was written"));
   }
-  return impl_->stream().append(frame_record(serialize_deterministic(event)));
+  return impl_->stream().append(internal::frame_record(serialize_deterministic(event)));
 }
 
 absl::Status SummaryWriter::write_framed_record(std::string framed, std::string_view call) {
   if (impl_->in_forked_child()) return impl_->forked_error(call);
-  const size_t size = framed.size() - record_format::kOverheadBytes;
+  const size_t size = framed.size() - internal::kRecordOverheadBytes;
   if (size > kMaxEventBytes) {
     return absl::InvalidArgumentError(absl::StrCat(absl::string_view(call.data(), call.size()), ": the event is ",
                                                    size, " bytes, more than readers accept (", kMaxEventBytes,

@@ -17,6 +17,8 @@
 namespace hp {
 namespace {
 
+using internal::append_framed_record;
+using internal::frame_record;
 using google::protobuf::util::MessageDifferencer;
 using test_util::make_temp_dir;
 using test_util::read_bytes;

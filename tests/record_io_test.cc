@@ -16,6 +16,8 @@
 namespace hp {
 namespace {
 
+using internal::frame_record;
+using internal::RecordWriter;
 using test_util::make_temp_dir;
 using test_util::read_bytes;
 using test_util::write_bytes;
@@ -84,7 +86,7 @@ TEST(RecordIo, RoundTripsRecordsOfManySizes) {
   uint64_t offset = 0;
   for (size_t i = 0; i < records.size(); ++i) {
     EXPECT_EQ(got.offsets[i], offset);
-    offset += record_format::kOverheadBytes + records[i].size();
+    offset += internal::kRecordOverheadBytes + records[i].size();
   }
 }
 
@@ -92,11 +94,11 @@ TEST(RecordIo, FramedRecordLayoutIsLengthCrcDataCrc) {
   const std::string data = "payload";
   const std::string framed = frame_record(data);
   ASSERT_EQ(framed.size(), 8 + 4 + data.size() + 4);
-  EXPECT_EQ(record_format::decode_fixed64(framed.data()), data.size());
-  EXPECT_EQ(crc32c::unmask(record_format::decode_fixed32(framed.data() + 8)), crc32c::value(framed.data(), 8));
+  EXPECT_EQ(internal::decode_fixed64(framed.data()), data.size());
+  EXPECT_EQ(internal::crc32c_unmask(internal::decode_fixed32(framed.data() + 8)), internal::crc32c_value(framed.data(), 8));
   EXPECT_EQ(framed.substr(12, data.size()), data);
-  EXPECT_EQ(crc32c::unmask(record_format::decode_fixed32(framed.data() + 12 + data.size())),
-            crc32c::value(data.data(), data.size()));
+  EXPECT_EQ(internal::crc32c_unmask(internal::decode_fixed32(framed.data() + 12 + data.size())),
+            internal::crc32c_value(data.data(), data.size()));
 }
 
 TEST(RecordReader, TruncatedTailEndsCleanlyAtEveryByteOffset) {
@@ -104,7 +106,7 @@ TEST(RecordReader, TruncatedTailEndsCleanlyAtEveryByteOffset) {
   const std::string full = read_bytes(write_records(records));
   std::vector<size_t> ends;  // file offset just past each record
   size_t end = 0;
-  for (const auto& r : records) ends.push_back(end += record_format::kOverheadBytes + r.size());
+  for (const auto& r : records) ends.push_back(end += internal::kRecordOverheadBytes + r.size());
   ASSERT_EQ(ends.back(), full.size());
 
   const std::string path = join_path(make_temp_dir(), "cut");
@@ -130,13 +132,13 @@ TEST(RecordReader, CorruptDataByteIsReportedWithOffsetAndLaterRecordsSurvive) {
   const ReadResult clean = read_all(path);
   const size_t victim = 10;
   const uint64_t victim_offset = clean.offsets[victim];
-  bytes[victim_offset + record_format::kHeaderBytes + 3] ^= 0x40;
+  bytes[victim_offset + internal::kRecordHeaderBytes + 3] ^= 0x40;
   write_bytes(path, bytes);
 
   ReadResult got = read_all(path);
   ASSERT_EQ(got.reports.size(), 1u);
   EXPECT_EQ(got.reports[0].offset, victim_offset);
-  EXPECT_EQ(got.reports[0].bytes_dropped, record_format::kOverheadBytes + records[victim].size());
+  EXPECT_EQ(got.reports[0].bytes_dropped, internal::kRecordOverheadBytes + records[victim].size());
   EXPECT_TRUE(absl::IsDataLoss(got.reports[0].reason)) << got.reports[0].reason;
   EXPECT_NE(got.reports[0].reason.message().find(std::to_string(victim_offset)), std::string::npos);
   EXPECT_EQ(got.reports[0].path, path);
@@ -178,7 +180,7 @@ TEST(RecordReader, OversizedLengthIsReportedWithoutAllocatingIt) {
 TEST(RecordReader, WithoutResyncCorruptionIsDataLoss) {
   const std::string path = write_records({"one", "two", "three"});
   std::string bytes = read_bytes(path);
-  bytes[record_format::kOverheadBytes + 3 + record_format::kHeaderBytes] ^= 1;  // inside "two"
+  bytes[internal::kRecordOverheadBytes + 3 + internal::kRecordHeaderBytes] ^= 1;  // inside "two"
   write_bytes(path, bytes);
   RecordReaderOptions options;
   options.resync_after_corruption = false;
@@ -246,7 +248,7 @@ TEST(EventFileReader, RecordThatIsNotAnEventIsReportedAndSkipped) {
   }
   EXPECT_EQ(count, 2);
   ASSERT_EQ(reports.size(), 1u);
-  EXPECT_EQ(reports[0].offset, record_format::kOverheadBytes + good.size());
+  EXPECT_EQ(reports[0].offset, internal::kRecordOverheadBytes + good.size());
   EXPECT_TRUE(absl::IsDataLoss(reports[0].reason));
 }
 

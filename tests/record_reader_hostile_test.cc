@@ -18,13 +18,13 @@
 namespace hp {
 namespace {
 
-namespace rf = record_format;
+using internal::frame_record;
 using test_util::make_temp_dir;
 using test_util::write_bytes;
 
 std::string header_claiming(uint64_t length) {
-  std::string header(rf::kHeaderBytes, '\0');
-  rf::encode_header(header.data(), length);
+  std::string header(internal::kRecordHeaderBytes, '\0');
+  internal::encode_record_header(header.data(), length);
   return header;
 }
 
@@ -80,8 +80,8 @@ TEST(RecordReaderHostile, ResyncOverAHeaderAtEveryOffsetIsLinear) {
   const double elapsed = cpu_seconds_since(start);
   EXPECT_EQ(got.records, (std::vector<std::string>{"first", "last"}));
   ASSERT_EQ(got.reports.size(), 1u);
-  EXPECT_EQ(got.reports[0].bytes_dropped, bytes.size() - rf::kOverheadBytes * 2 - 5 - 4);
-  EXPECT_EQ(got.reports[0].offset, rf::kOverheadBytes + 5);
+  EXPECT_EQ(got.reports[0].bytes_dropped, bytes.size() - internal::kRecordOverheadBytes * 2 - 5 - 4);
+  EXPECT_EQ(got.reports[0].offset, internal::kRecordOverheadBytes + 5);
   EXPECT_FALSE(got.truncated);
   std::printf("resync over %zu crafted bytes: %.3f s CPU\n", bytes.size(), elapsed);
   EXPECT_LT(elapsed, 2.0);
@@ -119,7 +119,7 @@ TEST(RecordReaderHostile, ClaimLongerThanTheFileIsCorruptionWhenRecordsFollow) {
   EXPECT_FALSE(got.truncated);
   ASSERT_EQ(got.reports.size(), 1u);
   EXPECT_EQ(got.reports[0].offset, bad_offset);
-  EXPECT_EQ(got.reports[0].bytes_dropped, rf::kHeaderBytes + 200);
+  EXPECT_EQ(got.reports[0].bytes_dropped, internal::kRecordHeaderBytes + 200);
   EXPECT_TRUE(absl::IsDataLoss(got.reports[0].reason)) << got.reports[0].reason;
 }
 
@@ -134,7 +134,7 @@ TEST(RecordReaderHostile, ClaimLongerThanTheFileWithNothingAfterIsATruncatedTail
   EXPECT_TRUE(got.reports.empty());
 }
 
-// With no cap at all, 2^64-8 used to overflow kOverheadBytes + length (a
+// With no cap at all, 2^64-8 used to overflow kRecordOverheadBytes + length (a
 // heap overflow under ASan) and 2^40 threw std::bad_alloc out of the library.
 TEST(RecordReaderHostile, HugeClaimsWithoutACapNeitherOverflowNorThrow) {
   for (uint64_t claim : {~uint64_t{0} - 7, ~uint64_t{0}, uint64_t{1} << 40, uint64_t{1} << 62}) {

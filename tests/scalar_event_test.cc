@@ -14,6 +14,8 @@
 namespace hp {
 namespace {
 
+using internal::frame_record;
+
 proto::Event make_event(double wall_time, int64_t step, const std::string& tag, float value, bool with_metadata) {
   proto::Event event;
   event.set_wall_time(wall_time);
@@ -29,8 +31,8 @@ proto::Event make_event(double wall_time, int64_t step, const std::string& tag, 
 }
 
 std::string hand_encoded(double wall_time, int64_t step, const std::string& tag, float value, bool with_metadata) {
-  std::string out(scalar_event::event_size(wall_time, step, tag.size(), with_metadata), '\0');
-  const size_t n = scalar_event::encode_event(out.data(), wall_time, step, tag, value, with_metadata);
+  std::string out(internal::scalar_event_size(wall_time, step, tag.size(), with_metadata), '\0');
+  const size_t n = internal::encode_scalar_event(out.data(), wall_time, step, tag, value, with_metadata);
   EXPECT_EQ(n, out.size());
   return out;
 }
@@ -82,7 +84,7 @@ TEST(ScalarEvent, HandEncodingEqualsProtobufSerializationWithoutMetadata) {
 TEST(ScalarEvent, EventSizeMatchesProtobufByteSize) {
   for (const Case& c : cases()) {
     for (bool meta : {false, true}) {
-      EXPECT_EQ(scalar_event::event_size(c.wall_time, c.step, c.tag.size(), meta),
+      EXPECT_EQ(internal::scalar_event_size(c.wall_time, c.step, c.tag.size(), meta),
                 make_event(c.wall_time, c.step, c.tag, c.value, meta).ByteSizeLong());
     }
   }
@@ -92,12 +94,12 @@ TEST(ScalarEvent, FramedRecordEqualsFramingOfProtobufBytes) {
   for (const Case& c : cases()) {
     std::string serialized;
     ASSERT_TRUE(make_event(c.wall_time, c.step, c.tag, c.value, true).SerializeToString(&serialized));
-    std::vector<char> buf(scalar_event::max_record_size(c.tag.size()));
-    const size_t n = scalar_event::encode_record(buf.data(), c.wall_time, c.step, c.tag, c.value, true);
+    std::vector<char> buf(internal::max_scalar_record_size(c.tag.size()));
+    const size_t n = internal::encode_scalar_record(buf.data(), c.wall_time, c.step, c.tag, c.value, true);
     ASSERT_LE(n, buf.size());
     ASSERT_EQ(std::string(buf.data(), n), frame_record(serialized));
     std::string appended = "prefix";
-    scalar_event::append_record(&appended, c.wall_time, c.step, c.tag, c.value, true);
+    internal::append_scalar_record(&appended, c.wall_time, c.step, c.tag, c.value, true);
     ASSERT_EQ(appended, "prefix" + frame_record(serialized));
   }
 }

@@ -48,7 +48,7 @@
 HPARAMS_EXPORT_BEGIN
 namespace hp {
 
-namespace value_internal {
+namespace internal {
 template <typename T>
 constexpr bool kIsCharType =
     std::is_same_v<T, char> || std::is_same_v<T, wchar_t> || std::is_same_v<T, char16_t> ||
@@ -56,7 +56,7 @@ constexpr bool kIsCharType =
 template <typename T>
 using EnableIfInteger =
     std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool> && !kIsCharType<T>, int>;
-}  // namespace value_internal
+}  // namespace internal
 
 class Value;
 // Declared here, not only as friends below: a function first declared as a
@@ -72,7 +72,7 @@ class Value {
   // The default value is the integer 0.
   Value() = default;
   Value(bool b) : kind_(Kind::kBool), bool_(b) {}  // NOLINT: implicit on purpose
-  template <typename T, value_internal::EnableIfInteger<T> = 0>
+  template <typename T, internal::EnableIfInteger<T> = 0>
   Value(T i) : kind_(Kind::kInt) {  // NOLINT: implicit on purpose
     if constexpr (std::is_signed_v<T>) {
       negative_ = i < 0;

@@ -14,8 +14,7 @@
 #include <sys/auxv.h>
 #endif
 
-namespace hp {
-namespace crc32c {
+namespace hp::internal {
 namespace {
 
 constexpr uint32_t kPolynomial = 0x82F63B78u;  // reflected Castagnoli polynomial
@@ -225,27 +224,27 @@ ExtendFn choose_implementation() {
 #elif defined(HP_CRC32C_ARM)
   if (detect_hardware()) return &extend_armv8;
 #endif
-  return &extend_portable;
+  return &crc32c_extend_portable;
 }
 
 }  // namespace
 
-uint32_t extend_portable(uint32_t crc, const char* data, size_t n) {
+uint32_t crc32c_extend_portable(uint32_t crc, const char* data, size_t n) {
   return ~raw_portable(~crc, reinterpret_cast<const unsigned char*>(data), n);
 }
 
-bool hardware_available() {
+bool crc32c_hardware_available() {
   static const bool available = detect_hardware();
   return available;
 }
 
-uint32_t extend_hardware(uint32_t crc, const char* data, size_t n) {
+uint32_t crc32c_extend_hardware(uint32_t crc, const char* data, size_t n) {
 #if defined(HP_CRC32C_X86)
   return extend_sse42(crc, data, n);
 #elif defined(HP_CRC32C_ARM)
   return extend_armv8(crc, data, n);
 #else
-  return extend_portable(crc, data, n);
+  return crc32c_extend_portable(crc, data, n);
 #endif
 }
 
@@ -283,7 +282,7 @@ struct PowerTable {
 
 }  // namespace
 
-uint32_t shift_operator(uint64_t n) {
+uint32_t crc32c_shift_operator(uint64_t n) {
   static const PowerTable table;
   uint32_t op = 1u << 31;
   for (int i = 0; n != 0; ++i, n >>= 4) {
@@ -292,14 +291,13 @@ uint32_t shift_operator(uint64_t n) {
   return op;
 }
 
-uint32_t multiply(uint32_t a, uint32_t b) { return multiply_mod(a, b); }
+uint32_t crc32c_multiply(uint32_t a, uint32_t b) { return multiply_mod(a, b); }
 
-uint32_t shift(uint32_t crc, uint64_t n) { return multiply_mod(shift_operator(n), crc); }
+uint32_t crc32c_shift(uint32_t crc, uint64_t n) { return multiply_mod(crc32c_shift_operator(n), crc); }
 
-uint32_t extend(uint32_t crc, const char* data, size_t n) {
+uint32_t crc32c_extend(uint32_t crc, const char* data, size_t n) {
   static const ExtendFn fn = choose_implementation();
   return fn(crc, data, n);
 }
 
-}  // namespace crc32c
-}  // namespace hp
+}  // namespace hp::internal

@@ -1,6 +1,6 @@
 // CRC-32C (Castagnoli), the checksum of TFRecord framing, and its masking.
 //
-// extend() picks the fastest implementation once per process: the SSE4.2
+// crc32c_extend() picks the fastest implementation once per process: the SSE4.2
 // crc32 instruction (three interleaved streams) on x86-64, the ARMv8 CRC
 // instructions on AArch64, and a portable slicing-by-8 table otherwise.
 // All implementations return identical values; the portable and hardware
@@ -19,54 +19,53 @@
 #include <nmmintrin.h>
 #endif
 
-namespace hp {
-namespace crc32c {
+namespace hp::internal {
 
 // Returns the CRC-32C of data[0, n) appended to a message whose CRC-32C is
-// `crc`. extend(0, d, n) is the CRC of d alone; crc32c("123456789") is
+// `crc`. crc32c_extend(0, d, n) is the CRC of d alone; crc32c("123456789") is
 // 0xE3069283.
-uint32_t extend(uint32_t crc, const char* data, size_t n);
+uint32_t crc32c_extend(uint32_t crc, const char* data, size_t n);
 
-inline uint32_t value(const char* data, size_t n) { return extend(0, data, n); }
+inline uint32_t crc32c_value(const char* data, size_t n) { return crc32c_extend(0, data, n); }
 
 // The CRC-32C of B from the CRCs of A and of A followed by B:
-// crc(B) = crc(A+B) ^ shift(crc(A), |B|), where shift() multiplies by x^(8n)
+// crc(B) = crc(A+B) ^ crc32c_shift(crc(A), |B|), where crc32c_shift() multiplies by x^(8n)
 // modulo the polynomial (zlib's crc32_combine, read backwards). Lets a
 // reader check the CRC of any window from running prefix CRCs in
-// O(log n) instead of O(n). shift(crc, 0) == crc.
-uint32_t shift(uint32_t crc, uint64_t n);
-// The two halves of shift(), for a caller that shifts by one n many times:
-// shift(crc, n) == multiply(shift_operator(n), crc).
-uint32_t shift_operator(uint64_t n);
-uint32_t multiply(uint32_t a, uint32_t b);
+// O(log n) instead of O(n). crc32c_shift(crc, 0) == crc.
+uint32_t crc32c_shift(uint32_t crc, uint64_t n);
+// The two halves of crc32c_shift(), for a caller that shifts by one n many times:
+// crc32c_shift(crc, n) == crc32c_multiply(crc32c_shift_operator(n), crc).
+uint32_t crc32c_shift_operator(uint64_t n);
+uint32_t crc32c_multiply(uint32_t a, uint32_t b);
 
 // TFRecord stores masked CRCs: a CRC of data that itself holds CRCs is
 // weak, so the stored value is rotated and offset.
-inline constexpr uint32_t kMaskDelta = 0xA282EAD8u;
+inline constexpr uint32_t kCrc32cMaskDelta = 0xA282EAD8u;
 
-inline uint32_t mask(uint32_t crc) { return ((crc >> 15) | (crc << 17)) + kMaskDelta; }
+inline uint32_t crc32c_mask(uint32_t crc) { return ((crc >> 15) | (crc << 17)) + kCrc32cMaskDelta; }
 
-inline uint32_t unmask(uint32_t masked) {
-  uint32_t rot = masked - kMaskDelta;
+inline uint32_t crc32c_unmask(uint32_t masked) {
+  uint32_t rot = masked - kCrc32cMaskDelta;
   return (rot >> 17) | (rot << 15);
 }
 
 // The table implementation, available everywhere.
-uint32_t extend_portable(uint32_t crc, const char* data, size_t n);
+uint32_t crc32c_extend_portable(uint32_t crc, const char* data, size_t n);
 
-// True when this CPU has CRC-32C instructions that extend() uses.
-bool hardware_available();
+// True when this CPU has CRC-32C instructions that crc32c_extend() uses.
+bool crc32c_hardware_available();
 
-// The hardware implementation. Precondition: hardware_available().
-uint32_t extend_hardware(uint32_t crc, const char* data, size_t n);
+// The hardware implementation. Precondition: crc32c_hardware_available().
+uint32_t crc32c_extend_hardware(uint32_t crc, const char* data, size_t n);
 
 #if defined(HP_CRC32C_SMALL_X86)
 // A direct crc32 loop for short inputs (a scalar record is ~50 bytes), for
 // callers compiled with the same target attribute so that it inlines: the
-// dispatched extend() costs a guarded static, an indirect call and the
+// dispatched crc32c_extend() costs a guarded static, an indirect call and the
 // long-buffer checks, about 2.5x the work of the loop itself on a record
-// that size. Precondition: hardware_available().
-__attribute__((target("sse4.2"))) inline uint32_t extend_small_sse42(uint32_t crc, const char* data, size_t n) {
+// that size. Precondition: crc32c_hardware_available().
+__attribute__((target("sse4.2"))) inline uint32_t crc32c_extend_small_sse42(uint32_t crc, const char* data, size_t n) {
   uint64_t c = ~crc & 0xFFFFFFFFu;
   while (n >= 8) {
     uint64_t v;
@@ -93,7 +92,6 @@ __attribute__((target("sse4.2"))) inline uint32_t extend_small_sse42(uint32_t cr
 }
 #endif
 
-}  // namespace crc32c
-}  // namespace hp
+}  // namespace hp::internal
 
 #endif  // HPARAMS_INTERNAL_CRC32C_H_

@@ -83,7 +83,7 @@ class Out {
     p_ += n;
   }
   void fixed64(uint64_t v) {
-    record_format::encode_fixed64(p_, v);
+    encode_fixed64(p_, v);
     p_ += 8;
   }
   void header(char tag, size_t body) {
@@ -127,8 +127,8 @@ std::string encode_hparams_record(const HParams& hparams, std::string_view group
   const uint64_t wall_bits = double_bits(wall_time);
   const size_t event = (wall_bits != 0 ? 9 : 0) + field_size(summary);
 
-  std::string record(record_format::kOverheadBytes + event, '\0');
-  char* const data = record.data() + record_format::kHeaderBytes;
+  std::string record(kRecordOverheadBytes + event, '\0');
+  char* const data = record.data() + kRecordHeaderBytes;
   Out out(data);
   if (wall_bits != 0) {
     out.byte(kEventWallTime);
@@ -169,8 +169,8 @@ std::string encode_hparams_record(const HParams& hparams, std::string_view group
     out.byte(kStartTime);
     out.fixed64(start_bits);
   }
-  record_format::encode_header(record.data(), event);
-  record_format::encode_footer(out.position(), data, event);
+  encode_record_header(record.data(), event);
+  encode_record_footer(out.position(), data, event);
   return record;
 }
 

@@ -7,7 +7,7 @@
 //   byte    data[length]
 //   uint32  masked_crc32c(data)
 //
-// masked_crc32c is crc32c::mask(crc32c::value(...)), see crc32c.h. There is
+// masked_crc32c is crc32c_mask(crc32c_value(...)), see crc32c.h. There is
 // no file header, no block structure and no padding; a reader that loses its
 // place can only resynchronise by searching for a header whose CRC checks out.
 #ifndef HPARAMS_INTERNAL_RECORD_FORMAT_H_
@@ -19,16 +19,15 @@
 
 #include "internal/crc32c.h"
 
-namespace hp {
-namespace record_format {
+namespace hp::internal {
 
-inline constexpr size_t kLengthBytes = 8;
-inline constexpr size_t kCrcBytes = 4;
+inline constexpr size_t kRecordLengthBytes = 8;
+inline constexpr size_t kRecordCrcBytes = 4;
 // length + its CRC.
-inline constexpr size_t kHeaderBytes = kLengthBytes + kCrcBytes;
+inline constexpr size_t kRecordHeaderBytes = kRecordLengthBytes + kRecordCrcBytes;
 // The data CRC after the payload.
-inline constexpr size_t kFooterBytes = kCrcBytes;
-inline constexpr size_t kOverheadBytes = kHeaderBytes + kFooterBytes;
+inline constexpr size_t kRecordFooterBytes = kRecordCrcBytes;
+inline constexpr size_t kRecordOverheadBytes = kRecordHeaderBytes + kRecordFooterBytes;
 
 // GCC 12 at -O2 leaves the byte loops as loops; on a little-endian host the
 // wire order is the memory order, so one memcpy (a single store) is exact.
@@ -72,17 +71,16 @@ inline uint64_t decode_fixed64(const char* src) {
 }
 
 // Writes the 12-byte header for a record of `length` data bytes.
-inline void encode_header(char* dst, uint64_t length) {
+inline void encode_record_header(char* dst, uint64_t length) {
   encode_fixed64(dst, length);
-  encode_fixed32(dst + kLengthBytes, crc32c::mask(crc32c::value(dst, kLengthBytes)));
+  encode_fixed32(dst + kRecordLengthBytes, crc32c_mask(crc32c_value(dst, kRecordLengthBytes)));
 }
 
 // Writes the 4-byte footer for `data`.
-inline void encode_footer(char* dst, const char* data, size_t length) {
-  encode_fixed32(dst, crc32c::mask(crc32c::value(data, length)));
+inline void encode_record_footer(char* dst, const char* data, size_t length) {
+  encode_fixed32(dst, crc32c_mask(crc32c_value(data, length)));
 }
 
-}  // namespace record_format
-}  // namespace hp
+}  // namespace hp::internal
 
 #endif  // HPARAMS_INTERNAL_RECORD_FORMAT_H_

@@ -5,15 +5,15 @@
 
 #include "internal/record_format.h"
 
-namespace hp {
+namespace hp::internal {
 
 void append_framed_record(std::string_view data, std::string* out) {
   const size_t start = out->size();
-  out->resize(start + record_format::kOverheadBytes + data.size());
+  out->resize(start + kRecordOverheadBytes + data.size());
   char* dst = &(*out)[start];
-  record_format::encode_header(dst, data.size());
-  if (!data.empty()) std::memcpy(dst + record_format::kHeaderBytes, data.data(), data.size());
-  record_format::encode_footer(dst + record_format::kHeaderBytes + data.size(), data.data(), data.size());
+  encode_record_header(dst, data.size());
+  if (!data.empty()) std::memcpy(dst + kRecordHeaderBytes, data.data(), data.size());
+  encode_record_footer(dst + kRecordHeaderBytes + data.size(), data.data(), data.size());
 }
 
 std::string frame_record(std::string_view data) {
@@ -23,14 +23,14 @@ std::string frame_record(std::string_view data) {
 }
 
 absl::Status RecordWriter::add_record(std::string_view data) {
-  char header[record_format::kHeaderBytes];
-  char footer[record_format::kFooterBytes];
-  record_format::encode_header(header, data.size());
-  record_format::encode_footer(footer, data.data(), data.size());
+  char header[kRecordHeaderBytes];
+  char footer[kRecordFooterBytes];
+  encode_record_header(header, data.size());
+  encode_record_footer(footer, data.data(), data.size());
   absl::Status s = file_->append(std::string_view(header, sizeof(header)));
   if (s.ok()) s = file_->append(data);
   if (s.ok()) s = file_->append(std::string_view(footer, sizeof(footer)));
   return s;
 }
 
-}  // namespace hp
+}  // namespace hp::internal

@@ -13,7 +13,7 @@
 #include "absl/status/status.h"
 #include "hparams/env.h"
 
-namespace hp {
+namespace hp::internal {
 
 // Appends the framed form of `data` (header, data, footer) to `*out`.
 void append_framed_record(std::string_view data, std::string* out);
@@ -36,6 +36,6 @@ class RecordWriter {
   WritableFile* file_;
 };
 
-}  // namespace hp
+}  // namespace hp::internal
 
 #endif  // HPARAMS_INTERNAL_RECORD_WRITER_H_

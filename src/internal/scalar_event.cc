@@ -6,12 +6,8 @@
 #include "internal/record_format.h"
 #include "internal/varint.h"
 
-namespace hp {
-namespace scalar_event {
+namespace hp::internal {
 namespace {
-
-using internal::put_varint;
-using internal::varint_size;
 
 // Wire tags: (field_number << 3) | wire_type.
 constexpr char kEventWallTime = 0x09;   // Event.wall_time = 1, fixed64
@@ -44,7 +40,7 @@ inline uint64_t wall_bits(double wall_time) {
 
 }  // namespace
 
-size_t event_size(double wall_time, int64_t step, size_t tag_size, bool with_metadata) {
+size_t scalar_event_size(double wall_time, int64_t step, size_t tag_size, bool with_metadata) {
   const size_t value = value_size(tag_size, with_metadata);
   const size_t summary = 1 + varint_size(value) + value;
   size_t n = 1 + varint_size(summary) + summary;
@@ -55,13 +51,13 @@ size_t event_size(double wall_time, int64_t step, size_t tag_size, bool with_met
   return n;
 }
 
-size_t encode_event(char* dst, double wall_time, int64_t step, std::string_view tag, float value,
+size_t encode_scalar_event(char* dst, double wall_time, int64_t step, std::string_view tag, float value,
                     bool with_metadata) {
   char* p = dst;
   const uint64_t bits = wall_bits(wall_time);
   if (bits != 0) {
     *p++ = kEventWallTime;
-    record_format::encode_fixed64(p, bits);
+    encode_fixed64(p, bits);
     p += 8;
   }
   if (step != 0) {
@@ -84,7 +80,7 @@ size_t encode_event(char* dst, double wall_time, int64_t step, std::string_view 
   p += sizeof(kTensorPrefix);
   uint32_t float_bits;
   std::memcpy(&float_bits, &value, sizeof(float_bits));
-  record_format::encode_fixed32(p, float_bits);
+  encode_fixed32(p, float_bits);
   p += 4;
   if (with_metadata) {
     *p++ = kValueMetadata;
@@ -97,12 +93,12 @@ size_t encode_event(char* dst, double wall_time, int64_t step, std::string_view 
 
 namespace {
 
-// Header and footer around an Event already at dst + kHeaderBytes.
+// Header and footer around an Event already at dst + kRecordHeaderBytes.
 inline size_t frame_in_place(char* dst, size_t n) {
-  char* data = dst + record_format::kHeaderBytes;
-  record_format::encode_header(dst, n);
-  record_format::encode_footer(data + n, data, n);
-  return record_format::kOverheadBytes + n;
+  char* data = dst + kRecordHeaderBytes;
+  encode_record_header(dst, n);
+  encode_record_footer(data + n, data, n);
+  return kRecordOverheadBytes + n;
 }
 
 #if defined(HP_CRC32C_SMALL_X86)
@@ -110,37 +106,36 @@ inline size_t frame_in_place(char* dst, size_t n) {
 // regardless of the build's -m flags (the default build targets baseline
 // x86-64) and chosen at run time.
 __attribute__((target("sse4.2"))) size_t frame_in_place_sse42(char* dst, size_t n) {
-  char* data = dst + record_format::kHeaderBytes;
-  record_format::encode_fixed64(dst, n);
-  record_format::encode_fixed32(dst + record_format::kLengthBytes,
-                                crc32c::mask(crc32c::extend_small_sse42(0, dst, record_format::kLengthBytes)));
-  record_format::encode_fixed32(data + n, crc32c::mask(crc32c::extend_small_sse42(0, data, n)));
-  return record_format::kOverheadBytes + n;
+  char* data = dst + kRecordHeaderBytes;
+  encode_fixed64(dst, n);
+  encode_fixed32(dst + kRecordLengthBytes,
+                                crc32c_mask(crc32c_extend_small_sse42(0, dst, kRecordLengthBytes)));
+  encode_fixed32(data + n, crc32c_mask(crc32c_extend_small_sse42(0, data, n)));
+  return kRecordOverheadBytes + n;
 }
 
 // Read once at start-up; false (the generic path) until then, which is
 // correct too.
-const bool g_small_crc_hardware = crc32c::hardware_available();
+const bool g_small_crc_hardware = crc32c_hardware_available();
 #endif
 
 }  // namespace
 
-size_t encode_record(char* dst, double wall_time, int64_t step, std::string_view tag, float value,
+size_t encode_scalar_record(char* dst, double wall_time, int64_t step, std::string_view tag, float value,
                      bool with_metadata) {
-  const size_t n = encode_event(dst + record_format::kHeaderBytes, wall_time, step, tag, value, with_metadata);
+  const size_t n = encode_scalar_event(dst + kRecordHeaderBytes, wall_time, step, tag, value, with_metadata);
 #if defined(HP_CRC32C_SMALL_X86)
   if (g_small_crc_hardware) return frame_in_place_sse42(dst, n);
 #endif
   return frame_in_place(dst, n);
 }
 
-void append_record(std::string* out, double wall_time, int64_t step, std::string_view tag, float value,
+void append_scalar_record(std::string* out, double wall_time, int64_t step, std::string_view tag, float value,
                    bool with_metadata) {
   const size_t start = out->size();
-  out->resize(start + max_record_size(tag.size()));
-  const size_t n = encode_record(&(*out)[start], wall_time, step, tag, value, with_metadata);
+  out->resize(start + max_scalar_record_size(tag.size()));
+  const size_t n = encode_scalar_record(&(*out)[start], wall_time, step, tag, value, with_metadata);
   out->resize(start + n);
 }
 
-}  // namespace scalar_event
-}  // namespace hp
+}  // namespace hp::internal
