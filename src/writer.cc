@@ -10,7 +10,6 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +27,7 @@
 #include "hparams/proto/event.pb.h"
 #include "hparams/proto/summary.pb.h"
 #include "internal/group_name.h"
+#include "internal/mutex.h"
 #include "internal/thread_start.h"
 #include "internal/record_format.h"
 #include "internal/record_writer.h"
@@ -304,9 +304,9 @@ SummaryWriter::~SummaryWriter() {
     // may block on a mutex no thread will release, and would write the
     // parent's queued bytes into the parent's file a second time. Keep it,
     // out of reach, until the child exits.
-    static std::mutex* const mu = new std::mutex;
+    static internal::Mutex* const mu = new internal::Mutex;
     static std::vector<Impl*>* const kept = new std::vector<Impl*>;
-    std::lock_guard<std::mutex> lock(*mu);
+    internal::MutexLock lock(mu);
     kept->push_back(impl_.release());
     return;
   }

@@ -38,13 +38,13 @@ class WriterService::Worker {
   }
 
   void add(std::shared_ptr<Stream> stream) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     streams_.push_back(std::move(stream));
     ++generation_;
     wake_locked();
   }
   void remove(const Stream* stream) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     streams_.erase(std::remove_if(streams_.begin(), streams_.end(),
                                   [&](const std::shared_ptr<Stream>& s) { return s.get() == stream; }),
                    streams_.end());
@@ -60,12 +60,12 @@ class WriterService::Worker {
     if (sleeping_.exchange(false, std::memory_order_seq_cst)) wake();
   }
   void wake() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     wake_locked();
   }
 
  private:
-  void wake_locked() {
+  void wake_locked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     wake_pending_ = true;
     cv_.notify_one();
   }
@@ -76,7 +76,7 @@ class WriterService::Worker {
     absl::Duration interval = absl::Seconds(2);
     for (;;) {
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(&mu_);
         if (generation_ != seen) {
           streams = streams_;
           seen = generation_;
@@ -93,9 +93,9 @@ class WriterService::Worker {
       sleeping_.store(true, std::memory_order_seq_cst);
       bool pending = false;
       for (const auto& s : streams) pending |= s->has_pending();
-      std::unique_lock<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       if (!pending && !wake_pending_ && generation_ == seen) {
-        cv_.wait_for(lock, absl::ToChronoNanoseconds(interval));
+        cv_.wait_for(&mu_, absl::ToChronoNanoseconds(interval));
       }
       wake_pending_ = false;
       sleeping_.store(false, std::memory_order_relaxed);
@@ -103,11 +103,11 @@ class WriterService::Worker {
     }
   }
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::shared_ptr<Stream>> streams_;  // guarded by mu_
-  uint64_t generation_ = 0;                       // guarded by mu_
-  bool wake_pending_ = false;                     // guarded by mu_
+  Mutex mu_;
+  CondVar cv_;
+  std::vector<std::shared_ptr<Stream>> streams_ ABSL_GUARDED_BY(mu_);
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+  bool wake_pending_ ABSL_GUARDED_BY(mu_) = false;
   std::atomic<bool> sleeping_{false};
 };
 
@@ -116,11 +116,11 @@ namespace {
 // The service and the lock that guards its creation. A fork()ed child
 // inherits neither the threads nor a usable lock, so it starts afresh (the
 // parent's service is leaked in the child, never touched).
-std::mutex* g_service_mu = new std::mutex;
+Mutex* g_service_mu = new Mutex;
 WriterService* g_service = nullptr;
 
 void reset_in_child() {
-  g_service_mu = new std::mutex;
+  g_service_mu = new Mutex;
   g_service = nullptr;
 }
 
@@ -129,7 +129,7 @@ void reset_in_child() {
 absl::StatusOr<WriterService*> WriterService::Get() {
   static const bool registered = ::pthread_atfork(nullptr, nullptr, &reset_in_child) == 0;
   (void)registered;
-  std::lock_guard<std::mutex> lock(*g_service_mu);
+  MutexLock lock(g_service_mu);
   if (g_service != nullptr) return g_service;
   auto* created = new WriterService;
   const int n = std::clamp(g_requested_threads.load(), 1, 8);
@@ -179,7 +179,7 @@ WriterService::Stream::Queue* WriterService::Stream::find_or_add_queue_for_this_
   if (it != t.by_id.end()) {
     queue = static_cast<Queue*>(it->second);
   } else {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     queues_.push_back(std::make_unique<Queue>(options_.max_ring_bytes, budget_));
     queue = queues_.back().get();
     queue_count_.store(queues_.size(), std::memory_order_release);
@@ -191,7 +191,7 @@ WriterService::Stream::Queue* WriterService::Stream::find_or_add_queue_for_this_
 }
 
 absl::Status WriterService::Stream::status() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return status_;
 }
 
@@ -214,7 +214,7 @@ absl::Status WriterService::Stream::annotate(const absl::Status& s, std::string_
 
 void WriterService::Stream::fail(const absl::Status& s) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (status_.ok()) status_ = s;
     failed_.store(true, std::memory_order_release);
   }
@@ -242,7 +242,7 @@ void WriterService::Stream::notify_progress() {
   // the waiter would sleep its whole timeout; reading with an RMW (not a
   // fence, which TSan does not model) orders the two sides.
   if (waiters_.fetch_add(0, std::memory_order_seq_cst) > 0) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     progress_cv_.notify_all();
   }
 }
@@ -275,12 +275,12 @@ absl::Status WriterService::Stream::append_slow(Queue* queue, std::string_view f
     }
     if (room) continue;
     worker_->wake();
-    std::unique_lock<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     waiters_.fetch_add(1, std::memory_order_seq_cst);
     // Looked at again after announcing the wait; the timeout bounds the
     // cost of a notification that raced past it.
     if (status_.ok() && !closing_.load(std::memory_order_seq_cst) && !queue->q.has_room(framed.size())) {
-      progress_cv_.wait_for(lock, std::chrono::milliseconds(10));
+      progress_cv_.wait_for(&mu_, std::chrono::milliseconds(10));
     }
     waiters_.fetch_sub(1, std::memory_order_relaxed);
     if (!status_.ok()) return status_;
@@ -295,9 +295,9 @@ absl::Status WriterService::Stream::settle_with_close(Queue* queue) {
   // took our bytes is known once it is done.
   const uint64_t mine = queue->q.published();
   worker_->wake();
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   waiters_.fetch_add(1, std::memory_order_seq_cst);
-  while (!detached_for_flush_) progress_cv_.wait_for(lock, std::chrono::milliseconds(10));
+  while (!detached_for_flush_) progress_cv_.wait_for(&mu_, std::chrono::milliseconds(10));
   waiters_.fetch_sub(1, std::memory_order_relaxed);
   if (queue->handed.load(std::memory_order_acquire) >= mine && status_.ok()) return absl::OkStatus();
   return status_.ok() ? closed_error() : status_;
@@ -305,7 +305,7 @@ absl::Status WriterService::Stream::settle_with_close(Queue* queue) {
 
 bool WriterService::Stream::has_pending() const {
   const size_t n = queue_count_.load(std::memory_order_acquire);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (size_t i = 0; i < n && i < queues_.size(); ++i) {
     if (queues_[i]->q.published() != queues_[i]->handed.load(std::memory_order_relaxed)) return true;
   }
@@ -313,11 +313,11 @@ bool WriterService::Stream::has_pending() const {
 }
 
 bool WriterService::Stream::drain_some() {
-  std::lock_guard<std::mutex> io(io_mu_);
+  MutexLock io(&io_mu_);
   if (detached_) return false;
   std::vector<Queue*> queues;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     queues.reserve(queues_.size());
     for (const auto& q : queues_) queues.push_back(q.get());
   }
@@ -358,7 +358,7 @@ bool WriterService::Stream::drain_some() {
 absl::Status WriterService::Stream::flush() {
   std::vector<std::pair<Queue*, uint64_t>> targets;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (!status_.ok()) return status_;
     for (const auto& q : queues_) targets.emplace_back(q.get(), q->q.published());
   }
@@ -370,24 +370,24 @@ absl::Status WriterService::Stream::flush() {
   };
   if (!done()) {
     worker_->wake();
-    std::unique_lock<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     waiters_.fetch_add(1, std::memory_order_seq_cst);
     while (!done() && status_.ok() && !detached_for_flush_) {
-      progress_cv_.wait_for(lock, std::chrono::milliseconds(10));
+      progress_cv_.wait_for(&mu_, std::chrono::milliseconds(10));
     }
     waiters_.fetch_sub(1, std::memory_order_relaxed);
     if (!status_.ok() || detached_for_flush_) return status_;
   }
   {
     // A flush with nothing new to write still notices a deleted file.
-    std::lock_guard<std::mutex> io(io_mu_);
+    MutexLock io(&io_mu_);
     if (!detached_ && !failed_.load(std::memory_order_acquire)) check_linked_io_locked();
   }
   return status();
 }
 
 absl::Status WriterService::Stream::close() {
-  std::lock_guard<std::mutex> close_lock(close_mu_);
+  MutexLock close_lock(&close_mu_);
   if (closed_) return close_status_;
   closed_ = true;
   // Callers that published before this store are drained by the flush
@@ -395,7 +395,7 @@ absl::Status WriterService::Stream::close() {
   closing_.store(true, std::memory_order_seq_cst);
   absl::Status s = flush();
   {
-    std::lock_guard<std::mutex> io(io_mu_);
+    MutexLock io(&io_mu_);
     detached_ = true;
   }
   worker_->remove(this);
@@ -416,7 +416,7 @@ absl::Status WriterService::Stream::close() {
     (void)file_->close();
   }
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (status_.ok()) status_ = s;
     s = status_;
     detached_for_flush_ = true;

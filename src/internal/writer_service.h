@@ -47,11 +47,9 @@
 #define HPARAMS_INTERNAL_WRITER_SERVICE_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -59,11 +57,13 @@
 
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hparams/env.h"
+#include "internal/mutex.h"
 #include "internal/spsc_ring.h"
 
 namespace hp::internal {
@@ -206,7 +206,7 @@ class WriterService::Stream {
   void wake_worker_if_sleeping();
   // Makes a deleted file (check_linked() failing) the sticky error; the
   // caller holds io_mu_ and the stream is not detached.
-  void check_linked_io_locked();
+  void check_linked_io_locked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(io_mu_);
   absl::Status annotate(const absl::Status& s, std::string_view during) const;
   absl::Status status() const;
   void fail(const absl::Status& s);
@@ -220,24 +220,27 @@ class WriterService::Stream {
   const uint64_t id_;  // never reused, keys the thread-local caches
   const std::string path_;
   const StreamOptions options_;
-  std::unique_ptr<WritableFile> file_;  // the worker's until close() detaches the stream
+  // The worker's (under io_mu_) until close() detaches the stream, then
+  // close()'s: an ownership hand-over the analysis cannot express.
+  std::unique_ptr<WritableFile> file_;
 
-  mutable std::mutex mu_;
-  std::condition_variable progress_cv_;  // room freed, bytes handed, or failure
-  std::vector<std::unique_ptr<Queue>> queues_;  // guarded by mu_; entries never removed before ~Stream
+  mutable Mutex mu_;
+  CondVar progress_cv_;  // room freed, bytes handed, or failure
+  // Entries are never removed before ~Stream.
+  std::vector<std::unique_ptr<Queue>> queues_ ABSL_GUARDED_BY(mu_);
   std::atomic<size_t> queue_count_{0};
-  absl::Status status_;  // guarded by mu_; sticky
+  absl::Status status_ ABSL_GUARDED_BY(mu_);  // sticky
   std::atomic<int> waiters_{0};
   // Read by every append, written once: on a line of their own, away from
   // mu_, which the worker takes per batch.
   alignas(kCacheLine) std::atomic<bool> failed_{false};
   std::atomic<bool> closing_{false};
-  alignas(kCacheLine) std::mutex io_mu_;  // held by the worker while it writes this stream
-  bool detached_ = false;  // guarded by io_mu_: the worker must not touch file_
-  bool detached_for_flush_ = false;  // guarded by mu_: close() is done, flush() returns
-  std::mutex close_mu_;
-  bool closed_ = false;
-  absl::Status close_status_;
+  alignas(kCacheLine) Mutex io_mu_;  // held by the worker while it writes this stream
+  bool detached_ ABSL_GUARDED_BY(io_mu_) = false;  // set: the worker must not touch file_
+  bool detached_for_flush_ ABSL_GUARDED_BY(mu_) = false;  // close() is done, flush() returns
+  Mutex close_mu_;  // serialises close()
+  bool closed_ ABSL_GUARDED_BY(close_mu_) = false;
+  absl::Status close_status_ ABSL_GUARDED_BY(close_mu_);
 };
 
 template <typename Encode>
