@@ -250,10 +250,13 @@ void WriterService::Stream::notify_progress() {
 void WriterService::Stream::wake_worker_if_sleeping() { worker_->maybe_wake(); }
 
 absl::Status WriterService::Stream::append(std::string_view framed) {
-  return append_encoded(framed.size(), [framed](char* out, Queue&) {
-    std::memcpy(out, framed.data(), framed.size());
-    return framed.size();
-  });
+  if (ABSL_PREDICT_FALSE(closing_.load(std::memory_order_relaxed) || failed_.load(std::memory_order_relaxed))) {
+    return refusal();
+  }
+  // The bytes are already encoded: straight to append_slow's copy-and-wait,
+  // not through append_encoded's scratch buffer, which would copy (and for
+  // a large event allocate) them a second time whenever the ring is full.
+  return append_slow(queue_for_this_thread(), framed);
 }
 
 absl::Status WriterService::Stream::append_slow(Queue* queue, std::string_view framed) {
