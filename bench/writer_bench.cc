@@ -21,7 +21,6 @@
 #include "benchmark/benchmark.h"
 #include "hparams/hparam.h"
 #include "hparams/writer.h"
-#include "internal/scalar_event.h"
 
 #if defined(__x86_64__)
 #include <x86intrin.h>
@@ -273,20 +272,6 @@ void BM_SustainedScalars(benchmark::State& state) {
   state.counters["peak_rss_MiB"] = static_cast<double>(peak_rss_kib()) / 1024.0;
 }
 BENCHMARK(BM_SustainedScalars)->Arg(10000000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
-
-// The encoder alone, for reference: what the caller pays before the lock.
-void BM_EncodeScalarRecord(benchmark::State& state) {
-  char buf[256];
-  int64_t step = 0;
-  for (auto _ : state) {
-    const size_t n = hp::internal::encode_scalar_record(buf, 1.7e9, step++, "loss", 0.5f, false);
-    benchmark::DoNotOptimize(n);
-    benchmark::ClobberMemory();
-  }
-  state.counters["record_bytes"] =
-      static_cast<double>(hp::internal::encode_scalar_record(buf, 1.7e9, 1000, "loss", 0.5f, false));
-}
-BENCHMARK(BM_EncodeScalarRecord);
 
 // hparams() of a 3-hparam trial (a float, an int and a string, each with its
 // domain), the per-trial call of a sweep: validation, the session group
