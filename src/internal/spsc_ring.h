@@ -37,6 +37,24 @@ namespace hp::internal {
 // Avoids false sharing between the producer's and the consumer's fields.
 inline constexpr size_t kCacheLine = 64;
 
+// How far ahead of its write position the producer asks for its ring's
+// lines. Each line of a ring is written by the producer and then read by
+// the consumer's write(2) on the other core, so on the next lap the store
+// finds the line in the other core's cache. Measured on the 2-core VM:
+// without the hint the caller stalls on those lines (85 ns per scalar, 11
+// M/s); asking 512-1,024 bytes ahead hides the transfer (21 M/s).
+inline constexpr size_t kPrefetchAheadBytes = 768;
+
+// A hint to fetch the line at `p` in the state a store needs (PREFETCHW;
+// a no-op on x86 CPUs without it, as the encoding is a NOP there).
+inline void prefetch_for_write(const void* p) {
+#if defined(__x86_64__) || defined(__i386__)
+  asm volatile("prefetchw %0" : : "m"(*static_cast<const char*>(p)));
+#else
+  __builtin_prefetch(p, /*rw=*/1, /*locality=*/3);
+#endif
+}
+
 class SpscRing {
  public:
   // `capacity` is rounded up to a power of two, at least 64 bytes.
@@ -57,6 +75,7 @@ class SpscRing {
     if (!has_room(head, n)) return nullptr;
     const size_t offset = static_cast<size_t>(head & mask_);
     if (offset + n > capacity_) return nullptr;
+    prefetch_for_write(data_.get() + ((offset + kPrefetchAheadBytes) & mask_));
     return data_.get() + offset;
   }
   // Publishes `n` bytes written at the pointer try_reserve returned.
@@ -181,11 +200,17 @@ class GrowableSpscQueue {
     if (!grow(n)) return nullptr;
     return write_->ring.try_reserve(n);
   }
-  // Publishing is sequentially consistent (one locked instruction on x86):
-  // the writer service relies on it to settle an append racing close().
+  // Publishes with a release store, which is all the consumer needs. The
+  // writer service also orders the publication before its next load (to
+  // settle an append racing close()): with an asymmetric fence, or with
+  // commit_fenced(), a locked instruction on x86.
   void commit(size_t n) {
     write_->ring.commit(n);
-    published_.store(published_.load(std::memory_order_relaxed) + n, std::memory_order_seq_cst);
+    published_.store(published_.load(std::memory_order_relaxed) + n, std::memory_order_release);
+  }
+  void commit_fenced(size_t n) {
+    write_->ring.commit(n);
+    published_.fetch_add(n, std::memory_order_seq_cst);  // one producer: an RMW as a full fence
   }
   bool try_write(std::string_view data) {
     if (!write_->ring.try_write(data)) {
