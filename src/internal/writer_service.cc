@@ -85,16 +85,19 @@ class WriterService::Worker {
           interval = std::max(interval, absl::Milliseconds(1));
         }
       }
-      bool worked = false;
-      for (const auto& s : streams) worked |= s->drain_some();
-      if (worked) continue;
+      size_t written = 0;
+      for (const auto& s : streams) written += s->drain_some();
+      if (written >= kMinBatchBytes) continue;
       // Announce the sleep, then look once more: a producer publishes,
-      // then swaps the flag, so one of the two sees the other.
+      // then swaps the flag, so one of the two sees the other. Less than
+      // kMinBatchBytes waiting is left for the producers' next wake-up
+      // (they wake us every kWakeBytes, or half their ring) or the timed
+      // wait below, which bounds how long it waits.
       sleeping_.store(true, std::memory_order_seq_cst);
-      bool pending = false;
-      for (const auto& s : streams) pending |= s->has_pending();
+      size_t pending = 0;
+      for (const auto& s : streams) pending += s->pending_bytes();
       MutexLock lock(&mu_);
-      if (!pending && !wake_pending_ && generation_ == seen) {
+      if (pending < kMinBatchBytes && !wake_pending_ && generation_ == seen) {
         cv_.wait_for(&mu_, absl::ToChronoNanoseconds(interval));
       }
       wake_pending_ = false;
@@ -131,6 +134,8 @@ absl::StatusOr<WriterService*> WriterService::Get() {
   (void)registered;
   MutexLock lock(g_service_mu);
   if (g_service != nullptr) return g_service;
+  // Before any stream exists, so every caller sees the final choice.
+  enable_asymmetric_fences();
   auto* created = new WriterService;
   const int n = std::clamp(g_requested_threads.load(), 1, 8);
   for (int i = 0; i < n; ++i) {
@@ -263,7 +268,7 @@ absl::Status WriterService::Stream::append_slow(Queue* queue, std::string_view f
   for (;;) {
     if (char* p = queue->q.try_reserve(framed.size())) {
       std::memcpy(p, framed.data(), framed.size());
-      queue->q.commit(framed.size());
+      commit(queue, framed.size());
       break;
     }
     if (queue->q.try_write(framed)) break;
@@ -306,18 +311,19 @@ absl::Status WriterService::Stream::settle_with_close(Queue* queue) {
   return status_.ok() ? closed_error() : status_;
 }
 
-bool WriterService::Stream::has_pending() const {
+size_t WriterService::Stream::pending_bytes() const {
   const size_t n = queue_count_.load(std::memory_order_acquire);
   MutexLock lock(&mu_);
+  size_t pending = 0;
   for (size_t i = 0; i < n && i < queues_.size(); ++i) {
-    if (queues_[i]->q.published() != queues_[i]->handed.load(std::memory_order_relaxed)) return true;
+    pending += static_cast<size_t>(queues_[i]->q.published() - queues_[i]->handed.load(std::memory_order_relaxed));
   }
-  return false;
+  return pending;
 }
 
-bool WriterService::Stream::drain_some() {
+size_t WriterService::Stream::drain_some() {
   MutexLock io(&io_mu_);
-  if (detached_) return false;
+  if (detached_) return 0;
   std::vector<Queue*> queues;
   {
     MutexLock lock(&mu_);
@@ -326,7 +332,7 @@ bool WriterService::Stream::drain_some() {
   }
   const bool failed = failed_.load(std::memory_order_acquire);
   size_t budget = kBatchBytes;
-  bool worked = false;
+  size_t written = 0;
   absl::Status s;
   for (Queue* queue : queues) {
     while (budget > 0) {
@@ -343,9 +349,10 @@ bool WriterService::Stream::drain_some() {
       }
       queue->q.consume(n);
       budget -= std::min(n, budget);
-      worked = true;
+      written += n;
     }
   }
+  const bool worked = written > 0;
   if (worked && !failed && s.ok()) s = file_->flush();
   if (!failed && !s.ok()) fail(annotate(s, "writing"));
   // One fstat per batch notices a removed logdir within a flush interval.
@@ -355,7 +362,7 @@ bool WriterService::Stream::drain_some() {
     for (Queue* queue : queues) queue->handed.store(queue->q.consumed(), std::memory_order_release);
     notify_progress();
   }
-  return worked;
+  return written;
 }
 
 absl::Status WriterService::Stream::flush() {
@@ -396,6 +403,7 @@ absl::Status WriterService::Stream::close() {
   // Callers that published before this store are drained by the flush
   // below; those after it see closing_ (see settle_with_close).
   closing_.store(true, std::memory_order_seq_cst);
+  heavy_fence();  // pairs with commit()'s light_fence()
   absl::Status s = flush();
   {
     MutexLock io(&io_mu_);

@@ -34,12 +34,16 @@
 // (WritableFile::check_linked): a file deleted under the writer is a sticky
 // DataLoss, never a silent OK.
 //
-// Close racing appends: publishing is a sequentially consistent store and
-// close() raises `closing_` with another, so either close() sees the bytes
-// (and writes them) or the caller sees `closing_` after publishing; that
-// caller then waits for close() to finish and returns OK only if its bytes
-// were written, FailedPrecondition otherwise. No append is lost silently,
-// and the hot path pays one locked instruction, not a shared counter.
+// Close racing appends: a caller publishes, then reads `closing_`; close()
+// raises `closing_`, then reads what was published. A store-load pair on
+// each side needs a full fence between them; the caller's is only a
+// compiler barrier, close()'s is a process-wide one (asymmetric_fence.h;
+// a locked instruction per append where the kernel lacks membarrier). So
+// either close() sees the bytes (and writes them) or the caller sees
+// `closing_` after publishing; that caller then waits for close() to
+// finish and returns OK only if its bytes were written, FailedPrecondition
+// otherwise. No append is lost silently, and the hot path has neither a
+// locked instruction nor a shared counter.
 //
 // Thread safety: every Stream method may be called from many threads at
 // once; the stream must outlive the calls.
@@ -63,6 +67,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hparams/env.h"
+#include "internal/asymmetric_fence.h"
 #include "internal/mutex.h"
 #include "internal/spsc_ring.h"
 
@@ -80,6 +85,12 @@ class WriterService {
  public:
   // Bytes of one stream written per visit before the worker moves on.
   static constexpr size_t kBatchBytes = size_t{256} << 10;
+  // A worker that found less than this to write sleeps until a producer
+  // has queued kWakeBytes (or flush(), close(), a full ring, the flush
+  // interval) instead of polling again: polling for a few records at a time
+  // costs a write(2) per handful of records and keeps the producers' ring
+  // and counter lines bouncing between the cores.
+  static constexpr size_t kMinBatchBytes = size_t{16} << 10;
   // Every queue starts with a ring this small (1,000 idle writers cost
   // 4 MiB) and doubles on demand up to kMaxRingBytes.
   static constexpr size_t kInitialRingBytes = size_t{4} << 10;
@@ -148,13 +159,15 @@ class WriterService::Stream {
         : q(std::min(kInitialRingBytes, max_ring_bytes), max_ring_bytes, budget) {}
     GrowableSpscQueue q;
     // Producer only: bytes published since this queue last woke the worker.
-    size_t unannounced = 0;
+    // On a line of its own with the rest of the producer's state, away from
+    // the consumer's counters (false sharing cost more than the encoding).
+    alignas(kCacheLine) size_t unannounced = 0;
     // Producer only, for the encoder's use (SummaryWriter: the scalar tags
     // this thread has written to this stream, and the last one).
     absl::flat_hash_set<std::string> seen_tags;
     std::string last_tag;
     // Bytes of q handed to the OS (worker writes, flush() reads).
-    std::atomic<uint64_t> handed{0};
+    alignas(kCacheLine) std::atomic<uint64_t> handed{0};
   };
 
   // Queues one framed record. Blocks only while this thread's ring is full
@@ -192,6 +205,15 @@ class WriterService::Stream {
   absl::Status append_encoded_slow(Queue* queue, size_t max_bytes, Encode& encode);
   // Copies `framed` in, waiting for room, then publishes.
   absl::Status append_slow(Queue* queue, std::string_view framed);
+  // Publishes `n` bytes written at the pointer try_reserve returned.
+  static void commit(Queue* queue, size_t n) {
+    if (ABSL_PREDICT_TRUE(light_fence_is_enough())) {
+      queue->q.commit(n);
+      light_fence();
+    } else {
+      queue->q.commit_fenced(n);
+    }
+  }
   // After publishing `n` bytes: the close race, and waking the worker.
   absl::Status published(Queue* queue, size_t n) {
     if (ABSL_PREDICT_FALSE(closing_.load(std::memory_order_seq_cst))) return settle_with_close(queue);
@@ -210,9 +232,11 @@ class WriterService::Stream {
   absl::Status annotate(const absl::Status& s, std::string_view during) const;
   absl::Status status() const;
   void fail(const absl::Status& s);
-  bool has_pending() const;
-  // Worker: writes up to kBatchBytes; true when it wrote or discarded bytes.
-  bool drain_some();
+  // Bytes published but not yet handed to the OS, over all its queues.
+  size_t pending_bytes() const;
+  // Worker: writes up to kBatchBytes (plus one ring); the bytes it wrote or
+  // discarded.
+  size_t drain_some();
   void notify_progress();
 
   WriterService::Worker* const worker_;
@@ -251,7 +275,7 @@ absl::Status WriterService::Stream::append_encoded(size_t max_bytes, Encode&& en
   Queue* queue = queue_for_this_thread();
   if (char* out = queue->q.try_reserve(max_bytes); ABSL_PREDICT_TRUE(out != nullptr)) {
     const size_t n = encode(out, *queue);
-    queue->q.commit(n);
+    commit(queue, n);
     return published(queue, n);
   }
   return append_encoded_slow(queue, max_bytes, encode);
