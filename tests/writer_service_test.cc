@@ -276,6 +276,26 @@ TEST(WriterService, StreamsOpenedAndClosedWhileOthersWrite) {
   EXPECT_EQ(check_per_thread_order(contents(*steady_file), 1, written), static_cast<size_t>(written));
 }
 
+TEST(WriterService, AThreadForgetsTheStreamsThatAreGone) {
+  // A sweep's driver logs to one trial's writer after another: what the
+  // thread remembers must follow the writers alive, not all it ever used.
+  auto kept_file = std::make_shared<FileState>();
+  auto kept = service()->add_stream(std::make_unique<MemoryFile>(kept_file), "kept", absl::Seconds(60));
+  ASSERT_TRUE(kept->append(record(0, 0)).ok());
+  for (int i = 0; i < 5000; ++i) {
+    auto file = std::make_shared<FileState>();
+    auto stream = service()->add_stream(std::make_unique<MemoryFile>(file), "trial", absl::Seconds(60));
+    ASSERT_TRUE(stream->append(record(0, i)).ok());
+    ASSERT_TRUE(stream->close().ok());
+    EXPECT_EQ(contents(*file), record(0, i));
+  }
+  EXPECT_LE(WriterService::queues_remembered_by_this_thread(), 128u);
+  // The live one is still found (its queue, not a new one: order is kept).
+  ASSERT_TRUE(kept->append(record(0, 1)).ok());
+  ASSERT_TRUE(kept->close().ok());
+  EXPECT_EQ(contents(*kept_file), record(0, 0) + record(0, 1));
+}
+
 TEST(WriterService, AThousandStreamsShareOneIoThread) {
   std::vector<std::shared_ptr<FileState>> files;
   std::vector<std::shared_ptr<WriterService::Stream>> streams;

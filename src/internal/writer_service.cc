@@ -18,11 +18,25 @@ std::atomic<int> g_requested_threads{1};
 std::atomic<uint64_t> g_next_stream_id{1};
 
 // This thread's queue of each stream it has appended to, by stream id
-// (ids are never reused, so an entry of a closed stream is never found).
+// (ids are never reused, so an entry of a destroyed stream is never found).
+// Entries of destroyed streams are dropped whenever the map has doubled
+// since the last sweep, so a thread that logs to a long series of writers
+// (a sweep's trials) keeps at most about twice the entries of the writers
+// still alive, not one per writer it ever used.
 struct ThreadQueues {
-  absl::flat_hash_map<uint64_t, void*> by_id;
+  struct Entry {
+    void* queue;
+    std::weak_ptr<const WriterService::Stream> stream;  // expired once the stream is destroyed
+  };
+  absl::flat_hash_map<uint64_t, Entry> by_id;
+  size_t sweep_at = 64;
 };
 thread_local ThreadQueues t_queues;
+
+void sweep_destroyed_streams(ThreadQueues& t) {
+  absl::erase_if(t.by_id, [](const auto& entry) { return entry.second.stream.expired(); });
+  t.sweep_at = std::max<size_t>(64, 2 * t.by_id.size());
+}
 
 }  // namespace
 
@@ -156,6 +170,8 @@ absl::StatusOr<WriterService*> WriterService::Get() {
 
 void WriterService::set_threads(int n) { g_requested_threads.store(n); }
 
+size_t WriterService::queues_remembered_by_this_thread() { return t_queues.by_id.size(); }
+
 std::shared_ptr<WriterService::Stream> WriterService::add_stream(std::unique_ptr<WritableFile> file, std::string path,
                                                                  StreamOptions options) {
   options.max_ring_bytes = std::clamp<size_t>(options.max_ring_bytes, 64, kMaxRingBytes);
@@ -182,13 +198,14 @@ WriterService::Stream::Queue* WriterService::Stream::find_or_add_queue_for_this_
   Queue* queue;
   auto it = t.by_id.find(id_);
   if (it != t.by_id.end()) {
-    queue = static_cast<Queue*>(it->second);
+    queue = static_cast<Queue*>(it->second.queue);
   } else {
+    if (t.by_id.size() >= t.sweep_at) sweep_destroyed_streams(t);
     MutexLock lock(&mu_);
     queues_.push_back(std::make_unique<Queue>(options_.max_ring_bytes, budget_));
     queue = queues_.back().get();
     queue_count_.store(queues_.size(), std::memory_order_release);
-    t.by_id.emplace(id_, queue);
+    t.by_id.emplace(id_, ThreadQueues::Entry{queue, weak_from_this()});
   }
   t_last_queue.stream_id = id_;
   t_last_queue.queue = queue;

@@ -120,6 +120,8 @@ class WriterService {
   // How many I/O threads the service starts (default 1); effective only
   // before the first Get(). Values are clamped to [1, 8].
   static void set_threads(int n);
+  // For tests: the streams the calling thread keeps a queue pointer for.
+  static size_t queues_remembered_by_this_thread();
 
   // Registers `file` (already holding its first record). A caller wakes the
   // worker once per 64 KiB it queues; otherwise the worker comes by at
@@ -144,7 +146,7 @@ class WriterService {
   ByteBudget budget_{kBudgetBytes};
 };
 
-class WriterService::Stream {
+class WriterService::Stream : public std::enable_shared_from_this<WriterService::Stream> {
  public:
   ~Stream();
   Stream(const Stream&) = delete;
