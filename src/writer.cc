@@ -20,8 +20,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/message.h"
 #include "hparams/record_reader.h"
 #include "hparams/proto/event.pb.h"
@@ -32,6 +30,7 @@
 #include "internal/record_format.h"
 #include "internal/record_writer.h"
 #include "internal/scalar_event.h"
+#include "internal/serialize_deterministic.h"
 #include "internal/writer_service.h"
 
 namespace hp {
@@ -125,23 +124,6 @@ bool find_invalid_utf8(const google::protobuf::Message& message, std::string* pa
     }
   }
   return false;
-}
-
-// Deterministic so that map fields (hparams) come out in key order.
-std::string serialize_deterministic(const google::protobuf::MessageLite& message) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeWithCachedSizes(&coded);
-  }
-  return out;
-}
-
-std::string serialize_event(const proto::Event& event) {
-  event.ByteSizeLong();  // caches sizes for SerializeWithCachedSizes
-  return serialize_deterministic(event);
 }
 
 // The default wall clock. A precise clock read (clock_gettime or the TSC)
@@ -251,7 +233,7 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::
   first.set_wall_time(created);
   first.set_file_version(kFileVersion);
   first.mutable_source_metadata()->set_writer(kWriterName);
-  const std::string first_record = internal::frame_record(serialize_event(first));
+  const std::string first_record = internal::frame_record(internal::serialize_deterministic(first));
 
   // The first record is written here, synchronously, so that a bad path or
   // a full disk shows up as Create's error.
@@ -373,13 +355,13 @@ absl::Status SummaryWriter::write_event(const proto::Event& event) {
         "write_event: field ", path, " = ", escaped_prefix(bad),
         " is not valid UTF-8; readers (TensorBoard's too) drop such events as corrupt. Nothing was written"));
   }
-  const size_t size = event.ByteSizeLong();  // also caches sizes for serialize_deterministic
+  const size_t size = event.ByteSizeLong();
   if (size > kMaxEventBytes) {
     return absl::InvalidArgumentError(absl::StrCat("write_event: the event is ", size,
                                                    " bytes, more than readers accept (", kMaxEventBytes,
                                                    " bytes); split it or log less. Nothing was written"));
   }
-  return impl_->stream().append(internal::frame_record(serialize_deterministic(event)));
+  return impl_->stream().append(internal::frame_record(internal::serialize_deterministic(event)));
 }
 
 absl::Status SummaryWriter::write_framed_record(std::string framed, std::string_view call) {
