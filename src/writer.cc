@@ -24,6 +24,7 @@
 #include "hparams/record_reader.h"
 #include "hparams/proto/event.pb.h"
 #include "hparams/proto/summary.pb.h"
+#include "internal/default_writer_error.h"
 #include "internal/group_name.h"
 #include "internal/mutex.h"
 #include "internal/thread_start.h"
@@ -406,24 +407,15 @@ DefaultWriterScope::~DefaultWriterScope() {
 
 SummaryWriter* default_writer() { return t_default_writer; }
 
-namespace {
-absl::Status no_default_writer(std::string_view call) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("hp::", absl::string_view(call.data(), call.size()),
-                   "() needs a default writer: create a SummaryWriter and hold `auto scope = "
-                   "writer->as_default();` while logging"));
-}
-}  // namespace
-
 absl::Status scalar(std::string_view tag, double value, int64_t step) {
   SummaryWriter* writer = t_default_writer;
-  if (writer == nullptr) return no_default_writer("scalar");
+  if (writer == nullptr) return internal::no_default_writer_error("scalar");
   return writer->scalar(tag, value, step);
 }
 
 absl::Status flush() {
   SummaryWriter* writer = t_default_writer;
-  if (writer == nullptr) return no_default_writer("flush");
+  if (writer == nullptr) return internal::no_default_writer_error("flush");
   return writer->flush();
 }
 
