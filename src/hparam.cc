@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "internal/group_name.h"
+#include "internal/unique_names.h"
 
 namespace hp {
 namespace {
@@ -129,9 +130,8 @@ absl::Status HParams::validate() const {
           absl::StrCat("hparam name ", Value(e.name()).repr(), " is not valid UTF-8"));
     }
     if (!seen.insert(e.name()).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "multiple values given for hparam '", e.name(), "' (the second is ", e.value().repr(),
-          "); give each hparam once"));
+      return internal::appears_twice_error("hparam", absl::StrCat("hparam '", e.name(), "'"), "the trial",
+                                           absl::StrCat(find(e.name())->repr(), ", then ", e.value().repr()));
     }
     if (e.hparam() != nullptr) {
       if (absl::Status s = e.hparam()->validate(); !s.ok()) return s;
@@ -157,14 +157,9 @@ std::string HParams::repr() const {
 // --- Strict check ------------------------------------------------------------------
 
 absl::Status check_trial(const std::vector<HParam>& config, const HParams& trial) {
+  if (absl::Status s = internal::validate_each_once(config, "the config"); !s.ok()) return s;
   std::set<std::string_view> config_names;
-  for (const HParam& h : config) {
-    if (absl::Status s = h.validate(); !s.ok()) return s;
-    if (!config_names.insert(h.name()).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("hparam '", h.name(), "' appears twice in the config"));
-    }
-  }
+  for (const HParam& h : config) config_names.insert(h.name());
   if (absl::Status s = trial.validate(); !s.ok()) return s;
   for (const HParam& h : config) {
     const Value* v = trial.find(h.name());
