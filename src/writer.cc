@@ -27,7 +27,6 @@
 #include "internal/default_writer_error.h"
 #include "internal/group_name.h"
 #include "internal/mutex.h"
-#include "internal/thread_start.h"
 #include "internal/record_format.h"
 #include "internal/record_writer.h"
 #include "internal/scalar_event.h"
