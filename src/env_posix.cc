@@ -325,7 +325,9 @@ class PosixEnv final : public Env {
   int64_t process_id() override { return static_cast<int64_t>(::getpid()); }
 
   // abseil's clock reads the TSC and is about twice as fast as
-  // clock_gettime; every scalar() pays for one call.
+  // clock_gettime. A writer reads it for every event only when it was
+  // given an Env (WriterOptions::env, even this one) and no clock; by
+  // default it reads the kernel's coarse clock instead (writer.cc).
   double now_seconds() override {
     const int64_t ns = absl::GetCurrentTimeNanos();
     return static_cast<double>(ns / 1000000000) + static_cast<double>(ns % 1000000000) * 1e-9;

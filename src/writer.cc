@@ -206,8 +206,9 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::
   }
   Env* env = options.env != nullptr ? options.env : Env::Default();
   std::function<double()> clock = options.clock;
-  // A custom Env's clock is honoured; without one (options.env unset),
-  // coarse_now() serves.
+  // An Env given in the options supplies the clock, even Env::Default()
+  // (whose now_seconds() is precise); only with options.env unset does
+  // coarse_now() serve.
   if (!clock && options.env != nullptr) clock = [env] { return env->now_seconds(); };
 
   const uint64_t generation = fork_generation_registering_handler();
