@@ -151,6 +151,27 @@ TEST(RecordReader, CorruptDataByteIsReportedWithOffsetAndLaterRecordsSurvive) {
   EXPECT_FALSE(got.truncated);
 }
 
+// A length whose CRC checks out is trusted: when the data CRC then fails,
+// the whole claimed extent goes, even records that start inside it (what
+// record_reader.h promises, and no more).
+TEST(RecordReader, RecordsInsideTheExtentOfABadRecordWithAGoodLengthAreDroppedWithIt) {
+  const std::string one = frame_record("one");
+  std::string bytes = one;
+  const std::string claim = frame_record(std::string(100, 'a')).substr(0, internal::kRecordHeaderBytes);
+  std::string extent = std::string(30, 'z') + frame_record("two") + frame_record("three");
+  extent += std::string(100 + internal::kRecordFooterBytes - extent.size(), 'p');
+  bytes += claim + extent + frame_record("four");
+  const std::string path = join_path(make_temp_dir(), "extent");
+  write_bytes(path, bytes);
+
+  ReadResult got = read_all(path);
+  EXPECT_EQ(got.records, (std::vector<std::string>{"one", "four"}));
+  ASSERT_EQ(got.reports.size(), 1u);
+  EXPECT_EQ(got.reports[0].offset, one.size());
+  EXPECT_EQ(got.reports[0].bytes_dropped, internal::kRecordOverheadBytes + 100);
+  EXPECT_TRUE(absl::IsDataLoss(got.reports[0].reason)) << got.reports[0].reason;
+}
+
 TEST(RecordReader, CorruptLengthFieldResyncsOnNextRecord) {
   std::vector<std::string> records;
   for (int i = 0; i < 10; ++i) records.push_back(random_payload(30 + i, static_cast<uint32_t>(i)));
