@@ -62,6 +62,15 @@ absl::Status posix_error(int err, std::string_view what, const std::string& path
   return absl::ErrnoToStatus(err, absl::StrCat(absl::string_view(what.data(), what.size()), " '", path, "'", hint_for(err, what)));
 }
 
+// open(2), retried on EINTR; -1 with errno set on failure.
+int open_retrying(const std::string& path, int flags, mode_t mode = 0) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), flags, mode);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
 // Writes all of [data, data+n), retrying short writes and EINTR.
 absl::Status write_fully(int fd, const char* data, size_t n, const std::string& path) {
   while (n > 0) {
@@ -175,20 +184,14 @@ class PosixSequentialFile final : public SequentialFile {
 class PosixEnv final : public Env {
  public:
   absl::StatusOr<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) override {
-    int fd;
-    do {
-      fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    } while (fd < 0 && errno == EINTR);
+    const int fd = open_retrying(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return posix_error(errno, "cannot open for writing", path);
     return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
   }
 
   absl::StatusOr<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) override {
     // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever.
-    int fd;
-    do {
-      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    } while (fd < 0 && errno == EINTR);
+    const int fd = open_retrying(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return posix_error(errno, "cannot open for reading", path);
     struct stat st;
     if (::fstat(fd, &st) != 0) {
@@ -250,10 +253,7 @@ class PosixEnv final : public Env {
   }
 
   absl::Status sync_dir(const std::string& path) override {
-    int fd;
-    do {
-      fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    } while (fd < 0 && errno == EINTR);
+    const int fd = open_retrying(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return posix_error(errno, "cannot open directory", path);
     absl::Status s;
     // Some file systems cannot fsync a directory (EINVAL); their entries
