@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "internal/status_macros.h"
-#include "internal/unique_names.h"
+#include "internal/validate_each_once.h"
 
 namespace hp {
 namespace {

@@ -3,15 +3,23 @@
 //   hparam 'dropout' appears twice in the config; give each hparam once
 //   metric 'loss' (group 'validation') appears twice in the config; give each metric once
 //   hparam 'units' appears twice in the trial (16, then 32); give each hparam once
-#ifndef HPARAMS_INTERNAL_UNIQUE_NAMES_H_
-#define HPARAMS_INTERNAL_UNIQUE_NAMES_H_
+//
+// Defined in hparam.cc, beside HParam::validate() and Metric::validate(),
+// which it calls; this header only declares the types, so that hparam.cc
+// including it makes no include cycle.
+#ifndef HPARAMS_INTERNAL_VALIDATE_EACH_ONCE_H_
+#define HPARAMS_INTERNAL_VALIDATE_EACH_ONCE_H_
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "hparams/hparam.h"
+
+namespace hp {
+class HParam;
+class Metric;
+}  // namespace hp
 
 namespace hp::internal {
 
@@ -26,7 +34,7 @@ absl::Status appears_twice_error(std::string_view kind, std::string_view what, s
                                  std::string_view detail = {});
 
 // OK when each item is valid (its validate()) and no two share a name (for
-// metrics, a group and tag); otherwise the first item's error or
+// metrics, a group and tag); otherwise the first invalid item's error or
 // appears_twice_error() for the first repeat. `list` names the list in the
 // error: "the config", "the search space".
 absl::Status validate_each_once(const std::vector<HParam>& hparams, std::string_view list);
@@ -34,4 +42,4 @@ absl::Status validate_each_once(const std::vector<Metric>& metrics, std::string_
 
 }  // namespace hp::internal
 
-#endif  // HPARAMS_INTERNAL_UNIQUE_NAMES_H_
+#endif  // HPARAMS_INTERNAL_VALIDATE_EACH_ONCE_H_
