@@ -16,7 +16,6 @@
 #include "google/protobuf/wire_format_lite.h"
 #include "hparams/proto/hparams_plugin_data.pb.h"
 #include "internal/group_name.h"
-#include "internal/hparams_event.h"
 #include "internal/serialize_deterministic.h"
 #include "internal/status_macros.h"
 

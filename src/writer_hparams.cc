@@ -5,6 +5,7 @@
 #include "hparams/summary.h"
 #include "hparams/writer.h"
 #include "internal/default_writer_error.h"
+#include "internal/group_name.h"
 #include "internal/hparams_event.h"
 #include "internal/status_macros.h"
 
