@@ -12,11 +12,15 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "hparams/export.h"
 #include "hparams/value.h"
 
+// Declared with the public headers' visibility, whichever comes first.
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 class HParams;
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 namespace hp::internal {
 

@@ -15,11 +15,15 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "hparams/export.h"
 
+// Declared with the public headers' visibility, whichever comes first.
+HPARAMS_EXPORT_BEGIN
 namespace hp {
 class HParam;
 class Metric;
 }  // namespace hp
+HPARAMS_EXPORT_END
 
 namespace hp::internal {
 
