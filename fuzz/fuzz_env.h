@@ -33,10 +33,6 @@ class MemoryEnv : public EnvWrapper {
       rest_.remove_prefix(n);
       return std::string_view(scratch, n);
     }
-    absl::Status skip(uint64_t n) override {
-      rest_.remove_prefix(static_cast<size_t>(std::min<uint64_t>(n, rest_.size())));
-      return absl::OkStatus();
-    }
 
    private:
     std::string_view rest_;

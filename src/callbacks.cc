@@ -62,6 +62,18 @@ absl::Status CallbackList::on_train_failed(const absl::Status& status) {
 
 #undef HP_FORWARD_TO_ALL_
 
+namespace {
+
+// Closes and drops a writer the callback owns, if any, keeping the first
+// error in `status`.
+void close_owned(std::unique_ptr<SummaryWriter>& writer, absl::Status& status) {
+  if (writer == nullptr) return;
+  status.Update(writer->close());
+  writer.reset();
+}
+
+}  // namespace
+
 // --- KerasCallback --------------------------------------------------------------
 
 KerasCallback::KerasCallback(std::string logdir, HParams hparams,
@@ -100,10 +112,7 @@ absl::Status KerasCallback::on_train_begin() {
   }
   absl::Status s = writer->hparams(hparams_, trial_id_);
   if (!s.ok()) {
-    if (owned_writer_ != nullptr) {
-      s.Update(owned_writer_->close());
-      owned_writer_.reset();
-    }
+    close_owned(owned_writer_, s);
     return s;
   }
   in_session_ = true;
@@ -120,10 +129,7 @@ absl::Status KerasCallback::end_session(SessionStatus status) {
   in_session_ = false;
   SummaryWriter* writer = owned_writer_ != nullptr ? owned_writer_.get() : borrowed_writer_;
   absl::Status s = writer->session_end(status);
-  if (owned_writer_ != nullptr) {
-    s.Update(owned_writer_->close());
-    owned_writer_.reset();
-  }
+  close_owned(owned_writer_, s);
   return s;
 }
 
@@ -196,10 +202,7 @@ absl::Status TensorBoardCallback::on_train_batch_end(int64_t /*batch*/, const Lo
 absl::Status TensorBoardCallback::close_writers() {
   absl::Status first_error;
   for (LazyWriter* lazy : {&train_, &validation_}) {
-    if (lazy->writer != nullptr) {
-      first_error.Update(lazy->writer->close());
-      lazy->writer.reset();
-    }
+    close_owned(lazy->writer, first_error);
     // A later run may try again.
     lazy->create_error = absl::OkStatus();
   }

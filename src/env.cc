@@ -1,4 +1,4 @@
-// Env's portable pieces: the default read_file(), create_dirs_reporting(),
+// Env's portable pieces: the default file_id(), create_dirs_reporting(),
 // sync_dir() and remove_dir(); join_path() and parent_dir().
 #include "hparams/env.h"
 
@@ -8,21 +8,6 @@
 #include "absl/strings/str_cat.h"
 
 namespace hp {
-
-absl::StatusOr<std::string> Env::read_file(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<SequentialFile>> file = new_sequential_file(path);
-  if (!file.ok()) return file.status();
-  std::string contents;
-  constexpr size_t kChunk = size_t{64} << 10;
-  std::string scratch(kChunk, '\0');
-  for (;;) {
-    absl::StatusOr<std::string_view> piece = (*file)->read(kChunk, scratch.data());
-    if (!piece.ok()) return piece.status();
-    if (piece->empty()) break;
-    contents.append(piece->data(), piece->size());
-  }
-  return contents;
-}
 
 absl::StatusOr<FileId> Env::file_id(const std::string& path) {
   return absl::UnimplementedError("this Env cannot identify files ('" + path + "')");

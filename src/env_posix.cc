@@ -25,8 +25,8 @@ namespace {
 // Whether the failed operation (the start of the message) only reads, so
 // that a permission hint asks for read access, not write access.
 bool is_read(std::string_view what) {
-  for (std::string_view verb : {"cannot open for reading", "cannot read", "cannot list", "cannot stat",
-                                "cannot seek", "cannot open directory"}) {
+  for (std::string_view verb :
+       {"cannot open for reading", "cannot read", "cannot list", "cannot stat", "cannot open directory"}) {
     if (what.substr(0, verb.size()) == verb) return true;
   }
   return false;
@@ -60,6 +60,15 @@ const char* hint_for(int err, std::string_view what) {
 
 absl::Status posix_error(int err, std::string_view what, const std::string& path) {
   return absl::ErrnoToStatus(err, absl::StrCat(absl::string_view(what.data(), what.size()), " '", path, "'", hint_for(err, what)));
+}
+
+// open(2), retried on EINTR; -1 with errno set on failure.
+int open_retrying(const std::string& path, int flags, mode_t mode = 0) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), flags, mode);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
 }
 
 // Writes all of [data, data+n), retrying short writes and EINTR.
@@ -192,12 +201,6 @@ class PosixSequentialFile final : public SequentialFile {
     }
   }
 
-  absl::Status skip(uint64_t n) override {
-    if (n > static_cast<uint64_t>(LLONG_MAX)) n = static_cast<uint64_t>(LLONG_MAX);
-    if (::lseek(fd_, static_cast<off_t>(n), SEEK_CUR) < 0) return posix_error(errno, "cannot seek in", path_);
-    return absl::OkStatus();
-  }
-
  private:
   int fd_;
   std::string path_;
@@ -206,19 +209,14 @@ class PosixSequentialFile final : public SequentialFile {
 class PosixEnv final : public Env {
  public:
   absl::StatusOr<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) override {
-    return open_for_write(path, O_TRUNC);
-  }
-
-  absl::StatusOr<std::unique_ptr<WritableFile>> new_appendable_file(const std::string& path) override {
-    return open_for_write(path, O_APPEND);
+    const int fd = open_retrying(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return posix_error(errno, "cannot open for writing", path);
+    return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
   }
 
   absl::StatusOr<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) override {
     // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever.
-    int fd;
-    do {
-      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    } while (fd < 0 && errno == EINTR);
+    const int fd = open_retrying(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return posix_error(errno, "cannot open for reading", path);
     struct stat st;
     if (::fstat(fd, &st) != 0) {
@@ -280,10 +278,7 @@ class PosixEnv final : public Env {
   }
 
   absl::Status sync_dir(const std::string& path) override {
-    int fd;
-    do {
-      fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    } while (fd < 0 && errno == EINTR);
+    const int fd = open_retrying(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return posix_error(errno, "cannot open directory", path);
     absl::Status s;
     // Some file systems cannot fsync a directory (EINVAL); their entries
@@ -335,32 +330,14 @@ class PosixEnv final : public Env {
     return S_ISDIR(st.st_mode);
   }
 
-  bool file_exists(const std::string& path) override {
-    struct stat st;
-    return ::stat(path.c_str(), &st) == 0;
-  }
-
   absl::StatusOr<FileId> file_id(const std::string& path) override {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) return posix_error(errno, "cannot stat", path);
     return FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
   }
 
-  absl::StatusOr<uint64_t> file_size(const std::string& path) override {
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) return posix_error(errno, "cannot stat", path);
-    return static_cast<uint64_t>(st.st_size);
-  }
-
   absl::Status remove_file(const std::string& path) override {
     if (::unlink(path.c_str()) != 0) return posix_error(errno, "cannot remove", path);
-    return absl::OkStatus();
-  }
-
-  absl::Status rename_file(const std::string& from, const std::string& to) override {
-    if (::rename(from.c_str(), to.c_str()) != 0) {
-      return posix_error(errno, "cannot rename", absl::StrCat(from, "' to '", to));
-    }
     return absl::OkStatus();
   }
 
@@ -373,20 +350,12 @@ class PosixEnv final : public Env {
   int64_t process_id() override { return static_cast<int64_t>(::getpid()); }
 
   // abseil's clock reads the TSC and is about twice as fast as
-  // clock_gettime; every scalar() pays for one call.
+  // clock_gettime. A writer reads it for every event only when it was
+  // given an Env (WriterOptions::env, even this one) and no clock; by
+  // default it reads the kernel's coarse clock instead (writer.cc).
   double now_seconds() override {
     const int64_t ns = absl::GetCurrentTimeNanos();
     return static_cast<double>(ns / 1000000000) + static_cast<double>(ns % 1000000000) * 1e-9;
-  }
-
- private:
-  absl::StatusOr<std::unique_ptr<WritableFile>> open_for_write(const std::string& path, int mode_flag) {
-    int fd;
-    do {
-      fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | mode_flag, 0644);
-    } while (fd < 0 && errno == EINTR);
-    if (fd < 0) return posix_error(errno, "cannot open for writing", path);
-    return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
   }
 };
 

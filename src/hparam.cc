@@ -1,10 +1,16 @@
-// HParam, Metric and HParams: validation and the strict trial check.
+// HParam, Metric and HParams: validation (of lists of them too) and the
+// strict trial check.
 #include "hparams/hparam.h"
 
 #include <set>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "internal/group_name.h"
+#include "internal/validate_each_once.h"
 
 namespace hp {
 namespace {
@@ -98,6 +104,50 @@ absl::Status Metric::validate() const {
   return absl::OkStatus();
 }
 
+// --- Lists of them (internal/validate_each_once.h) -------------------------------
+
+namespace internal {
+namespace {
+
+template <typename Item, typename KeyOf>
+absl::Status validate_each_once_by(const std::vector<Item>& items, std::string_view kind, std::string_view list,
+                                   KeyOf key_of) {
+  std::set<std::invoke_result_t<KeyOf, const Item&>> seen;
+  for (const Item& item : items) {
+    if (absl::Status s = item.validate(); !s.ok()) return s;
+    if (!seen.insert(key_of(item)).second) return appears_twice_error(kind, describe_item(item), list);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string describe_item(const HParam& hparam) { return absl::StrCat("hparam '", hparam.name(), "'"); }
+
+std::string describe_item(const Metric& metric) {
+  return absl::StrCat("metric '", metric.tag(), "' (group '", metric.group(), "')");
+}
+
+absl::Status appears_twice_error(std::string_view kind, std::string_view what, std::string_view list,
+                                 std::string_view detail) {
+  const auto view = [](std::string_view s) { return absl::string_view(s.data(), s.size()); };
+  return absl::InvalidArgumentError(absl::StrCat(view(what), " appears twice in ", view(list),
+                                                 detail.empty() ? "" : " (", view(detail), detail.empty() ? "" : ")",
+                                                 "; give each ", view(kind), " once"));
+}
+
+absl::Status validate_each_once(const std::vector<HParam>& hparams, std::string_view list) {
+  return validate_each_once_by(hparams, "hparam", list, [](const HParam& h) { return std::string_view(h.name()); });
+}
+
+absl::Status validate_each_once(const std::vector<Metric>& metrics, std::string_view list) {
+  return validate_each_once_by(metrics, "metric", list, [](const Metric& m) {
+    return std::pair<std::string_view, std::string_view>(m.group(), m.tag());
+  });
+}
+
+}  // namespace internal
+
 // --- HParams ---------------------------------------------------------------------
 
 void HParams::index_from(size_t first) {
@@ -129,9 +179,8 @@ absl::Status HParams::validate() const {
           absl::StrCat("hparam name ", Value(e.name()).repr(), " is not valid UTF-8"));
     }
     if (!seen.insert(e.name()).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "multiple values given for hparam '", e.name(), "' (the second is ", e.value().repr(),
-          "); give each hparam once"));
+      return internal::appears_twice_error("hparam", absl::StrCat("hparam '", e.name(), "'"), "the trial",
+                                           absl::StrCat(find(e.name())->repr(), ", then ", e.value().repr()));
     }
     if (e.hparam() != nullptr) {
       if (absl::Status s = e.hparam()->validate(); !s.ok()) return s;
@@ -157,14 +206,9 @@ std::string HParams::repr() const {
 // --- Strict check ------------------------------------------------------------------
 
 absl::Status check_trial(const std::vector<HParam>& config, const HParams& trial) {
+  if (absl::Status s = internal::validate_each_once(config, "the config"); !s.ok()) return s;
   std::set<std::string_view> config_names;
-  for (const HParam& h : config) {
-    if (absl::Status s = h.validate(); !s.ok()) return s;
-    if (!config_names.insert(h.name()).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("hparam '", h.name(), "' appears twice in the config"));
-    }
-  }
+  for (const HParam& h : config) config_names.insert(h.name());
   if (absl::Status s = trial.validate(); !s.ok()) return s;
   for (const HParam& h : config) {
     const Value* v = trial.find(h.name());

@@ -16,7 +16,7 @@
 #include "google/protobuf/wire_format_lite.h"
 #include "hparams/proto/hparams_plugin_data.pb.h"
 #include "internal/group_name.h"
-#include "internal/hparams_event.h"
+#include "internal/serialize_deterministic.h"
 #include "internal/status_macros.h"
 
 namespace hp {
@@ -24,20 +24,9 @@ namespace {
 
 using proto::hparams::HParamsPluginData;
 using proto::hparams::SessionStartInfo;
+using internal::serialize_deterministic;
 
 double now_secs() { return absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch()); }
-
-// Serializes with sorted map keys, so equal messages give equal bytes.
-std::string serialize_deterministic(const google::protobuf::MessageLite& message) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return out;
-}
 
 // A Summary with one Value: the tag, the null tensor and the plugin content.
 proto::Summary hparams_summary(const char* tag, std::string content) {

@@ -92,7 +92,6 @@ class RecordReaderImpl final : public RecordReader {
   uint64_t bytes_dropped() const override { return bytes_dropped_; }
 
   const std::string& path() const { return path_; }
-  const RecordReaderOptions& options() const { return options_; }
   void add_dropped(uint64_t n) { bytes_dropped_ += n; }
 
  private:

@@ -2,24 +2,18 @@
 #include "hparams/search.h"
 
 #include <algorithm>
-#include <set>
-#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "internal/status_macros.h"
+#include "internal/validate_each_once.h"
 
 namespace hp {
 namespace {
 
 // Every hparam valid, named once and with a domain.
 absl::Status check_searchable(const std::vector<HParam>& hparams) {
-  std::set<std::string_view> names;
+  HP_RETURN_IF_ERROR(internal::validate_each_once(hparams, "the search space"));
   for (const HParam& h : hparams) {
-    HP_RETURN_IF_ERROR(h.validate());
-    if (!names.insert(h.name()).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("hparam '", h.name(), "' is given twice; give each hparam once"));
-    }
     if (!h.domain().has_value()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "hparam '", h.name(), "' has no domain to search; give it a Discrete or an interval"));

@@ -20,18 +20,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/message.h"
 #include "hparams/record_reader.h"
 #include "hparams/proto/event.pb.h"
 #include "hparams/proto/summary.pb.h"
+#include "internal/default_writer_error.h"
 #include "internal/group_name.h"
 #include "internal/mutex.h"
-#include "internal/thread_start.h"
 #include "internal/record_format.h"
 #include "internal/record_writer.h"
 #include "internal/scalar_event.h"
+#include "internal/serialize_deterministic.h"
 #include "internal/writer_service.h"
 
 namespace hp {
@@ -127,23 +126,6 @@ bool find_invalid_utf8(const google::protobuf::Message& message, std::string* pa
   return false;
 }
 
-// Deterministic so that map fields (hparams) come out in key order.
-std::string serialize_deterministic(const google::protobuf::MessageLite& message) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeWithCachedSizes(&coded);
-  }
-  return out;
-}
-
-std::string serialize_event(const proto::Event& event) {
-  event.ByteSizeLong();  // caches sizes for SerializeWithCachedSizes
-  return serialize_deterministic(event);
-}
-
 // The default wall clock. A precise clock read (clock_gettime or the TSC)
 // serialises the pipeline and costs 20-60 ns on virtual machines, more than
 // the rest of scalar(); the coarse clock reads a value the kernel updates
@@ -224,8 +206,9 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::
   }
   Env* env = options.env != nullptr ? options.env : Env::Default();
   std::function<double()> clock = options.clock;
-  // A custom Env's clock is honoured; without one (options.env unset),
-  // coarse_now() serves.
+  // An Env given in the options supplies the clock, even Env::Default()
+  // (whose now_seconds() is precise); only with options.env unset does
+  // coarse_now() serve.
   if (!clock && options.env != nullptr) clock = [env] { return env->now_seconds(); };
 
   const uint64_t generation = fork_generation_registering_handler();
@@ -251,7 +234,7 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::
   first.set_wall_time(created);
   first.set_file_version(kFileVersion);
   first.mutable_source_metadata()->set_writer(kWriterName);
-  const std::string first_record = internal::frame_record(serialize_event(first));
+  const std::string first_record = internal::frame_record(internal::serialize_deterministic(first));
 
   // The first record is written here, synchronously, so that a bad path or
   // a full disk shows up as Create's error.
@@ -373,13 +356,13 @@ absl::Status SummaryWriter::write_event(const proto::Event& event) {
         "write_event: field ", path, " = ", escaped_prefix(bad),
         " is not valid UTF-8; readers (TensorBoard's too) drop such events as corrupt. Nothing was written"));
   }
-  const size_t size = event.ByteSizeLong();  // also caches sizes for serialize_deterministic
+  const size_t size = event.ByteSizeLong();
   if (size > kMaxEventBytes) {
     return absl::InvalidArgumentError(absl::StrCat("write_event: the event is ", size,
                                                    " bytes, more than readers accept (", kMaxEventBytes,
                                                    " bytes); split it or log less. Nothing was written"));
   }
-  return impl_->stream().append(internal::frame_record(serialize_deterministic(event)));
+  return impl_->stream().append(internal::frame_record(internal::serialize_deterministic(event)));
 }
 
 absl::Status SummaryWriter::write_framed_record(std::string framed, std::string_view call) {
@@ -424,24 +407,15 @@ DefaultWriterScope::~DefaultWriterScope() {
 
 SummaryWriter* default_writer() { return t_default_writer; }
 
-namespace {
-absl::Status no_default_writer(std::string_view call) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("hp::", absl::string_view(call.data(), call.size()),
-                   "() needs a default writer: create a SummaryWriter and hold `auto scope = "
-                   "writer->as_default();` while logging"));
-}
-}  // namespace
-
 absl::Status scalar(std::string_view tag, double value, int64_t step) {
   SummaryWriter* writer = t_default_writer;
-  if (writer == nullptr) return no_default_writer("scalar");
+  if (writer == nullptr) return internal::no_default_writer_error("scalar");
   return writer->scalar(tag, value, step);
 }
 
 absl::Status flush() {
   SummaryWriter* writer = t_default_writer;
-  if (writer == nullptr) return no_default_writer("flush");
+  if (writer == nullptr) return internal::no_default_writer_error("flush");
   return writer->flush();
 }
 

@@ -1,10 +1,11 @@
 // SummaryWriter's HParams methods and the free functions that call them on
 // the default writer. Everything is built and validated before anything is
 // queued, so a rejected call writes nothing.
-#include "absl/strings/str_cat.h"
 #include "hparams/hparam.h"
 #include "hparams/summary.h"
 #include "hparams/writer.h"
+#include "internal/default_writer_error.h"
+#include "internal/group_name.h"
 #include "internal/hparams_event.h"
 #include "internal/status_macros.h"
 
@@ -13,12 +14,6 @@ namespace {
 
 // HParams events go at step 0, as TF2's hp.hparams_config() and hp.hparams() do.
 constexpr int64_t kHParamsStep = 0;
-
-absl::Status no_default_writer(const char* call) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("hp::", call, "() has no default writer; call it inside a "
-                   "SummaryWriter::as_default() scope or use the writer's method"));
-}
 
 }  // namespace
 
@@ -57,27 +52,27 @@ absl::Status SummaryWriter::session_end(SessionStatus status, std::optional<doub
 absl::Status hparams_config(const std::vector<HParam>& hparams, const std::vector<Metric>& metrics,
                             std::optional<double> time_created_secs) {
   SummaryWriter* writer = default_writer();
-  if (writer == nullptr) return no_default_writer("hparams_config");
+  if (writer == nullptr) return internal::no_default_writer_error("hparams_config");
   return writer->hparams_config(hparams, metrics, time_created_secs);
 }
 
 absl::Status hparams_config(const std::vector<HParam>& hparams, const std::vector<Metric>& metrics,
                             const ExperimentInfo& info) {
   SummaryWriter* writer = default_writer();
-  if (writer == nullptr) return no_default_writer("hparams_config");
+  if (writer == nullptr) return internal::no_default_writer_error("hparams_config");
   return writer->hparams_config(hparams, metrics, info);
 }
 
 absl::Status hparams(const HParams& hparams, std::optional<std::string> trial_id,
                      std::optional<double> start_time_secs) {
   SummaryWriter* writer = default_writer();
-  if (writer == nullptr) return no_default_writer("hparams");
+  if (writer == nullptr) return internal::no_default_writer_error("hparams");
   return writer->hparams(hparams, std::move(trial_id), start_time_secs);
 }
 
 absl::Status session_end(SessionStatus status, std::optional<double> end_time_secs) {
   SummaryWriter* writer = default_writer();
-  if (writer == nullptr) return no_default_writer("session_end");
+  if (writer == nullptr) return internal::no_default_writer_error("session_end");
   return writer->session_end(status, end_time_secs);
 }
 

@@ -381,7 +381,7 @@ TEST(TensorBoardCallback, WritesNoBatchScalarsByDefault) {
   EXPECT_TRUE(fs::is_empty(run));
 }
 
-TEST(TensorBoardCallback, ReportsAWriterItCannotCreateOnEveryWriteWithoutRetrying) {
+TEST(TensorBoardCallback, ReportsAWriterItCannotCreateOnEveryWriteUntilTheRunEnds) {
   testing_env::FaultInjectionEnv env;
   env.fail_create = true;
   const std::string run = fresh_dir("tensorboard_uncreatable");
@@ -396,6 +396,11 @@ TEST(TensorBoardCallback, ReportsAWriterItCannotCreateOnEveryWriteWithoutRetryin
   EXPECT_TRUE(callback.on_train_end({}).ok());
   // A failed Create removes the directory it made for the writer.
   EXPECT_FALSE(fs::exists(run + "/train"));
+  // The end of the run forgets the error: the next run creates the writer.
+  ASSERT_TRUE(callback.on_train_begin().ok());
+  EXPECT_TRUE(callback.on_epoch_end(0, {{"loss", 1}}).ok());
+  EXPECT_TRUE(callback.on_train_end({}).ok());
+  EXPECT_TRUE(fs::exists(run + "/train"));
 }
 
 TEST(TensorBoardCallback, ReportsAFullDiskByTheEndOfTraining) {

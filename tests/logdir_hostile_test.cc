@@ -53,7 +53,6 @@ class CappedEnv : public EnvWrapper {
       if (got.ok()) bytes_ += got->size();
       return got;
     }
-    absl::Status skip(uint64_t n) override { return file_->skip(n); }
 
    private:
     std::unique_ptr<SequentialFile> file_;

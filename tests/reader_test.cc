@@ -268,10 +268,6 @@ class FailingEnv : public EnvWrapper {
     if (path == bad_) return absl::PermissionDeniedError(path + ": permission denied");
     return EnvWrapper::new_sequential_file(path);
   }
-  absl::StatusOr<std::string> read_file(const std::string& path) override {
-    if (path == bad_) return absl::PermissionDeniedError(path + ": permission denied");
-    return EnvWrapper::read_file(path);
-  }
 
  private:
   std::string bad_;

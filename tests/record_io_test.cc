@@ -1,4 +1,4 @@
-// RecordWriter and RecordReader: round trips, truncated tails, corruption
+// Record framing and RecordReader: round trips, truncated tails, corruption
 // reports with offsets, the size cap.
 #include <cstdint>
 #include <memory>
@@ -16,8 +16,8 @@
 namespace hp {
 namespace {
 
+using internal::append_framed_record;
 using internal::frame_record;
-using internal::RecordWriter;
 using test_util::make_temp_dir;
 using test_util::read_bytes;
 using test_util::write_bytes;
@@ -29,13 +29,15 @@ std::string random_payload(size_t n, uint32_t seed) {
   return s;
 }
 
-// Writes `records` with RecordWriter through the default Env; returns the path.
+// Frames `records` as the writer does and writes them through the default
+// Env; returns the path.
 std::string write_records(const std::vector<std::string>& records, const std::string& name = "records") {
   const std::string path = join_path(make_temp_dir(), name);
+  std::string framed;
+  for (const auto& r : records) append_framed_record(r, &framed);
   auto file = Env::Default()->new_writable_file(path);
   EXPECT_TRUE(file.ok()) << file.status();
-  RecordWriter writer(file->get());
-  for (const auto& r : records) EXPECT_TRUE(writer.add_record(r).ok());
+  EXPECT_TRUE((*file)->append(framed).ok());
   EXPECT_TRUE((*file)->close().ok());
   return path;
 }
@@ -147,6 +149,27 @@ TEST(RecordReader, CorruptDataByteIsReportedWithOffsetAndLaterRecordsSurvive) {
   EXPECT_EQ(got.records, expected);
   EXPECT_EQ(got.dropped, got.reports[0].bytes_dropped);
   EXPECT_FALSE(got.truncated);
+}
+
+// A length whose CRC checks out is trusted: when the data CRC then fails,
+// the whole claimed extent goes, even records that start inside it (what
+// record_reader.h promises, and no more).
+TEST(RecordReader, RecordsInsideTheExtentOfABadRecordWithAGoodLengthAreDroppedWithIt) {
+  const std::string one = frame_record("one");
+  std::string bytes = one;
+  const std::string claim = frame_record(std::string(100, 'a')).substr(0, internal::kRecordHeaderBytes);
+  std::string extent = std::string(30, 'z') + frame_record("two") + frame_record("three");
+  extent += std::string(100 + internal::kRecordFooterBytes - extent.size(), 'p');
+  bytes += claim + extent + frame_record("four");
+  const std::string path = join_path(make_temp_dir(), "extent");
+  write_bytes(path, bytes);
+
+  ReadResult got = read_all(path);
+  EXPECT_EQ(got.records, (std::vector<std::string>{"one", "four"}));
+  ASSERT_EQ(got.reports.size(), 1u);
+  EXPECT_EQ(got.reports[0].offset, one.size());
+  EXPECT_EQ(got.reports[0].bytes_dropped, internal::kRecordOverheadBytes + 100);
+  EXPECT_TRUE(absl::IsDataLoss(got.reports[0].reason)) << got.reports[0].reason;
 }
 
 TEST(RecordReader, CorruptLengthFieldResyncsOnNextRecord) {

@@ -11,6 +11,7 @@
 #include <regex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -445,12 +446,28 @@ TEST(SummaryWriter, CallersBlockedOnAFullQueueAreWokenByAWriteError) {
   EXPECT_FALSE(writer->close().ok());
 }
 
-TEST(DefaultWriter, FreeFunctionsWithoutADefaultWriterAreFailedPrecondition) {
+// Every free function that logs to the default writer answers with one
+// error: FailedPrecondition, the same words, naming the function called.
+TEST(DefaultWriter, EveryFreeFunctionWithoutADefaultWriterGivesTheSameErrorNamingItself) {
   ASSERT_EQ(default_writer(), nullptr);
-  const absl::Status s = hp::scalar("loss", 1.0, 1);
-  EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
-  EXPECT_THAT(std::string(s.message()), HasSubstr("as_default"));
-  EXPECT_TRUE(absl::IsFailedPrecondition(hp::flush()));
+  const HParam lr("lr", RealInterval(0.1, 0.2));
+  ExperimentInfo info;
+  info.name = "no writer";
+  const std::vector<std::pair<std::string, absl::Status>> calls = {
+      {"scalar", hp::scalar("loss", 1.0, 1)},
+      {"flush", hp::flush()},
+      {"hparams_config", hp::hparams_config({lr}, {Metric("loss")})},
+      {"hparams_config", hp::hparams_config({lr}, {Metric("loss")}, info)},
+      {"hparams", hp::hparams({{lr, 0.1}})},
+      {"session_end", hp::session_end(STATUS_SUCCESS)},
+  };
+  const std::string expected_tail =
+      "() needs a default writer and this thread has none: hold `auto scope = writer->as_default();` "
+      "(or trial.as_default()) on this thread while logging, or call the writer's method instead";
+  for (const auto& [function, s] : calls) {
+    EXPECT_TRUE(absl::IsFailedPrecondition(s)) << function << ": " << s;
+    EXPECT_EQ(s.message(), "hp::" + function + expected_tail);
+  }
 }
 
 TEST(DefaultWriter, NestedScopesRestoreThePreviousWriter) {

@@ -30,7 +30,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -45,6 +44,7 @@
 #include "mlp_trainer.h"
 #include "progress.h"
 #include "seed_grid.h"
+#include "trainer_flags.h"
 
 namespace hparams_tuning {
 namespace {
@@ -78,84 +78,44 @@ constexpr char kUsage[] =
 
 enum class Mode { kCallbacks, kDirect };
 
-struct Flags {
-  std::string logdir = "logs/hparam_tuning";
+struct Flags : TrainerFlags {
+  Flags() : TrainerFlags("logs/hparam_tuning") {}
+
   Mode mode = Mode::kCallbacks;
-  uint64_t seed = 0;
-  size_t train_limit = 0;
-  int epochs = 1;
-  std::string data_dir = kFashionMnistDir;
   int trial = -1;  // all of them
   bool config_only = false;
 };
 
-// Parses argv; InvalidArgument naming the bad flag. Sets *help for --help.
-absl::Status parse_flags(int argc, char** argv, Flags& flags, bool& help) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      help = true;
-      return absl::OkStatus();
-    }
-    if (arg == "--config-only") {
-      flags.config_only = true;
-      continue;
-    }
-    std::string value;
-    const size_t eq = arg.find('=');
-    const bool inline_value = arg.rfind("--", 0) == 0 && eq != std::string::npos;
-    if (inline_value) {
-      value = arg.substr(eq + 1);
-      arg.resize(eq);
-    }
-    static const char* const kFlags[] = {"--logdir", "--mode", "--seed", "--train-limit",
-                                         "--epochs", "--data-dir", "--trial"};
-    if (std::find(std::begin(kFlags), std::end(kFlags), arg) == std::end(kFlags)) {
-      return absl::InvalidArgumentError(absl::StrCat(arg, ": unknown flag (see --help)"));
-    }
-    if (!inline_value) {
-      if (i + 1 >= argc) return absl::InvalidArgumentError(absl::StrCat(arg, ": missing value"));
-      value = argv[++i];
-    }
-    if (arg == "--logdir") {
-      if (value.empty()) return absl::InvalidArgumentError("--logdir: must not be empty");
-      flags.logdir = value;
-    } else if (arg == "--mode") {
-      if (value == "callbacks") {
-        flags.mode = Mode::kCallbacks;
-      } else if (value == "direct") {
-        flags.mode = Mode::kDirect;
-      } else {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--mode: \"", value, "\" is not \"callbacks\" or \"direct\""));
-      }
-    } else if (arg == "--seed") {
-      if (!absl::SimpleAtoi(value, &flags.seed)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--seed: \"", value, "\" is not a non-negative integer"));
-      }
-    } else if (arg == "--train-limit") {
-      uint64_t n = 0;
-      if (!absl::SimpleAtoi(value, &n) || n == 0) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--train-limit: \"", value, "\" is not a positive integer"));
-      }
-      flags.train_limit = static_cast<size_t>(n);
-    } else if (arg == "--epochs") {
-      if (!absl::SimpleAtoi(value, &flags.epochs) || flags.epochs <= 0 || flags.epochs > 1000) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--epochs: \"", value, "\" is not an integer in 1..1000"));
-      }
-    } else if (arg == "--data-dir") {
-      flags.data_dir = value;
-    } else if (arg == "--trial") {
-      if (!absl::SimpleAtoi(value, &flags.trial) || flags.trial < 0 ||
-          flags.trial >= kSeedGridSize) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "--trial: \"", value, "\" is not an integer in 0..", kSeedGridSize - 1));
-      }
-    }
-  }
+// Parses argv; InvalidArgument naming the bad flag. Sets flags.help for --help.
+absl::Status parse_flags(int argc, char** argv, Flags& flags) {
+  const std::vector<ExtraFlag> own = {
+      {"--mode", true,
+       [&flags](const std::string& value) {
+         if (value == "callbacks") {
+           flags.mode = Mode::kCallbacks;
+         } else if (value == "direct") {
+           flags.mode = Mode::kDirect;
+         } else {
+           return absl::InvalidArgumentError(
+               absl::StrCat("--mode: \"", value, "\" is not \"callbacks\" or \"direct\""));
+         }
+         return absl::OkStatus();
+       }},
+      {"--trial", true,
+       [&flags](const std::string& value) {
+         if (!absl::SimpleAtoi(value, &flags.trial) || flags.trial < 0 || flags.trial >= kSeedGridSize) {
+           return absl::InvalidArgumentError(
+               absl::StrCat("--trial: \"", value, "\" is not an integer in 0..", kSeedGridSize - 1));
+         }
+         return absl::OkStatus();
+       }},
+      {"--config-only", false,
+       [&flags](const std::string&) {
+         flags.config_only = true;
+         return absl::OkStatus();
+       }},
+  };
+  if (absl::Status s = parse_trainer_flags(argc, argv, flags, own); !s.ok() || flags.help) return s;
   if (flags.config_only && flags.trial >= 0) {
     return absl::InvalidArgumentError(
         "--config-only and --trial exclude each other: write the config once, then run each "
@@ -256,12 +216,11 @@ void print_table(std::vector<TrialOutcome> outcomes) {
 
 int run(int argc, char** argv) {
   Flags flags;
-  bool help = false;
-  if (absl::Status s = parse_flags(argc, argv, flags, help); !s.ok()) {
+  if (absl::Status s = parse_flags(argc, argv, flags); !s.ok()) {
     std::fprintf(stderr, "hparams_tuning: %s\n\n%s", std::string(s.message()).c_str(), kUsage);
     return kExitUsage;
   }
-  if (help) {
+  if (flags.help) {
     std::fputs(kUsage, stdout);
     return kExitOk;
   }

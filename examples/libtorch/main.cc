@@ -26,20 +26,19 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "fashion_mnist.h"
 #include "hparams/callbacks.h"
 #include "hparams/hparam.h"
 #include "seed_grid.h"
+#include "trainer_flags.h"
 
 namespace hparams_libtorch {
 namespace {
@@ -76,64 +75,9 @@ constexpr char kUsage[] =
     "\n"
     "Exit status: 0 ok, 1 a trial or its logging failed, 2 bad usage, 3 dataset missing.\n";
 
-struct Flags {
-  std::string logdir = "logs/hparam_tuning_libtorch";
-  uint64_t seed = 0;
-  size_t train_limit = 0;
-  int epochs = 1;
-  std::string data_dir = hparams_tuning::kFashionMnistDir;
+struct Flags : hparams_tuning::TrainerFlags {
+  Flags() : TrainerFlags("logs/hparam_tuning_libtorch") {}
 };
-
-// Parses argv; InvalidArgument naming the bad flag. Sets *help for --help.
-absl::Status parse_flags(int argc, char** argv, Flags& flags, bool& help) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      help = true;
-      return absl::OkStatus();
-    }
-    std::string value;
-    const size_t eq = arg.find('=');
-    const bool inline_value = arg.rfind("--", 0) == 0 && eq != std::string::npos;
-    if (inline_value) {
-      value = arg.substr(eq + 1);
-      arg.resize(eq);
-    }
-    static const char* const kFlags[] = {"--logdir", "--seed", "--train-limit", "--epochs",
-                                         "--data-dir"};
-    if (std::find(std::begin(kFlags), std::end(kFlags), arg) == std::end(kFlags)) {
-      return absl::InvalidArgumentError(absl::StrCat(arg, ": unknown flag (see --help)"));
-    }
-    if (!inline_value) {
-      if (i + 1 >= argc) return absl::InvalidArgumentError(absl::StrCat(arg, ": missing value"));
-      value = argv[++i];
-    }
-    if (arg == "--logdir") {
-      if (value.empty()) return absl::InvalidArgumentError("--logdir: must not be empty");
-      flags.logdir = value;
-    } else if (arg == "--seed") {
-      if (!absl::SimpleAtoi(value, &flags.seed)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--seed: \"", value, "\" is not a non-negative integer"));
-      }
-    } else if (arg == "--train-limit") {
-      uint64_t n = 0;
-      if (!absl::SimpleAtoi(value, &n) || n == 0) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--train-limit: \"", value, "\" is not a positive integer"));
-      }
-      flags.train_limit = static_cast<size_t>(n);
-    } else if (arg == "--epochs") {
-      if (!absl::SimpleAtoi(value, &flags.epochs) || flags.epochs <= 0 || flags.epochs > 1000) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--epochs: \"", value, "\" is not an integer in 1..1000"));
-      }
-    } else if (arg == "--data-dir") {
-      flags.data_dir = value;
-    }
-  }
-  return absl::OkStatus();
-}
 
 // The seed's model. The final softmax lives in the loss (cross_entropy on
 // logits), as numerically stable as Keras's fused softmax + cross-entropy.
@@ -346,12 +290,11 @@ void print_table(std::vector<TrialOutcome> outcomes) {
 
 int run(int argc, char** argv) {
   Flags flags;
-  bool help = false;
-  if (absl::Status s = parse_flags(argc, argv, flags, help); !s.ok()) {
+  if (absl::Status s = hparams_tuning::parse_trainer_flags(argc, argv, flags); !s.ok()) {
     std::fprintf(stderr, "hparams_libtorch: %s\n\n%s", std::string(s.message()).c_str(), kUsage);
     return kExitUsage;
   }
-  if (help) {
+  if (flags.help) {
     std::fputs(kUsage, stdout);
     return kExitOk;
   }

@@ -205,7 +205,9 @@ struct TensorBoardOptions {
 // Each writer is created on its first write, so a run without validation
 // logs gets no validation/ directory, and closed on train end or failure.
 // Errors: a writer that cannot be created returns its error on every later
-// write to it (it is not retried); write errors are the writer's.
+// write to it, without retrying, until on_train_end or on_train_failed,
+// which forget the error: a write after them tries to create the writer
+// again. Write errors are the writer's.
 class TensorBoardCallback : public Callback {
  public:
   explicit TensorBoardCallback(std::string logdir, TensorBoardOptions options = {});

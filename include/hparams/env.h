@@ -5,6 +5,11 @@
 // Env::Default() is the POSIX implementation. All methods are thread-safe;
 // a WritableFile or SequentialFile is used by one thread at a time.
 //
+// The interface holds only what the library calls. A custom Env implements
+// the pure virtual methods; the others (create_dirs_reporting, sync_dir,
+// remove_dir, file_id, WritableFile::check_linked) have defaults, each
+// documented with what it gives up.
+//
 // Errors: OS failures come back through absl::ErrnoToStatus (ENOENT ->
 // NotFound, EACCES -> PermissionDenied, ENOSPC -> ResourceExhausted, ...)
 // with a message naming the path and, where one helps, what to check.
@@ -69,8 +74,6 @@ class SequentialFile {
   // Reads up to `n` bytes into `scratch` and returns the bytes read, which
   // may point into `scratch`. An empty result means end of file.
   virtual absl::StatusOr<std::string_view> read(size_t n, char* scratch) = 0;
-  // Skips `n` bytes; skipping past the end is not an error.
-  virtual absl::Status skip(uint64_t n) = 0;
 };
 
 struct DirEntry {
@@ -102,13 +105,9 @@ class Env {
 
   // Creates (or truncates) `path` for writing.
   virtual absl::StatusOr<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) = 0;
-  // Opens `path` for writing at its end, creating it if missing.
-  virtual absl::StatusOr<std::unique_ptr<WritableFile>> new_appendable_file(const std::string& path) = 0;
   // Opens `path` for reading. Only regular files: anything else (a FIFO, a
   // device, a socket) is FailedPrecondition, and opening never blocks.
   virtual absl::StatusOr<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) = 0;
-  // Reads the whole file; for small files such as event files of one run.
-  virtual absl::StatusOr<std::string> read_file(const std::string& path);
 
   // Creates `path` and its missing parents; an existing directory is fine.
   virtual absl::Status create_dirs(const std::string& path) = 0;
@@ -128,11 +127,8 @@ class Env {
   virtual absl::StatusOr<std::vector<DirEntry>> list_dir(const std::string& path) = 0;
   // Whether `path` is a directory; NotFound if it does not exist.
   virtual absl::StatusOr<bool> is_directory(const std::string& path) = 0;
-  virtual bool file_exists(const std::string& path) = 0;
-  // NotFound if `path` does not exist.
-  virtual absl::StatusOr<uint64_t> file_size(const std::string& path) = 0;
+  // Removes the file `path` (what a failed SummaryWriter::Create made).
   virtual absl::Status remove_file(const std::string& path) = 0;
-  virtual absl::Status rename_file(const std::string& from, const std::string& to) = 0;
   // The identity of what `path` names (symlinks followed). The default is
   // Unimplemented, so an Env without one still works: readers then rely on
   // not following symlinked directories alone.
@@ -155,13 +151,9 @@ class EnvWrapper : public Env {
   absl::StatusOr<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) override {
     return target_->new_writable_file(path);
   }
-  absl::StatusOr<std::unique_ptr<WritableFile>> new_appendable_file(const std::string& path) override {
-    return target_->new_appendable_file(path);
-  }
   absl::StatusOr<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) override {
     return target_->new_sequential_file(path);
   }
-  absl::StatusOr<std::string> read_file(const std::string& path) override { return target_->read_file(path); }
   absl::Status create_dirs(const std::string& path) override { return target_->create_dirs(path); }
   absl::Status create_dirs_reporting(const std::string& path, std::vector<std::string>* created) override {
     return target_->create_dirs_reporting(path, created);
@@ -172,12 +164,7 @@ class EnvWrapper : public Env {
     return target_->list_dir(path);
   }
   absl::StatusOr<bool> is_directory(const std::string& path) override { return target_->is_directory(path); }
-  bool file_exists(const std::string& path) override { return target_->file_exists(path); }
-  absl::StatusOr<uint64_t> file_size(const std::string& path) override { return target_->file_size(path); }
   absl::Status remove_file(const std::string& path) override { return target_->remove_file(path); }
-  absl::Status rename_file(const std::string& from, const std::string& to) override {
-    return target_->rename_file(from, to);
-  }
   absl::StatusOr<FileId> file_id(const std::string& path) override { return target_->file_id(path); }
   std::string host_name() override { return target_->host_name(); }
   int64_t process_id() override { return target_->process_id(); }

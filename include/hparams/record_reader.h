@@ -1,19 +1,29 @@
 // Reading TFRecord files (length, masked CRC-32C of length, data, masked
 // CRC-32C of data) and the tensorboard Event records inside event files.
 //
-// Corruption never loses the good records around it: a bad record is
-// reported (file, offset, bytes dropped, why) to Options::on_corruption and
-// the reader resynchronises on the next record whose two CRCs check out.
-// Resynchronising is linear in the bytes skipped, however many plausible
-// headers they hold (window CRCs come from running prefix CRCs). A file that
-// ends inside a record (a writer killed mid-write, or a file still being
-// written) ends cleanly at the last complete record; truncated_tail() tells
-// the caller. A length claim is never allocated up front: the buffer grows
-// only as the file's bytes arrive, and a claim that runs past the end of the
-// file is corruption (skipped, reported) when a whole record follows it, and
-// the truncated tail otherwise. Memory is bounded by about twice the largest
-// record actually present; running out of it is ResourceExhausted, never an
-// exception.
+// Corruption is reported, not fatal: each bad stretch goes to
+// RecordReaderOptions::on_corruption (file, offset, bytes dropped, why) and
+// the reader resynchronises on the next offset where a whole record checks
+// out (both CRCs, a length within max_record_bytes), so the records after
+// the damage are read. One exception: when a record's length CRC checks out
+// but its data CRC does not, the length is trusted and its whole claimed
+// extent is dropped, records that start inside it included.
+// Resynchronising takes time linear in the bytes it reads, however many
+// plausible headers they hold (window CRCs come from running prefix CRCs);
+// it reads the bytes it skips and at most max_record_bytes beyond them.
+//
+// A file that ends inside a record (a writer killed mid-write, or a file
+// still being written) ends cleanly at the last complete record;
+// truncated_tail() tells the caller. A length claim within max_record_bytes
+// that runs past the end of the file is corruption (skipped, reported) when
+// a whole record follows it, and the truncated tail otherwise; a claim over
+// max_record_bytes is corruption (ResourceExhausted) wherever it stands.
+//
+// A length claim is never allocated up front: the buffer grows only as the
+// file's bytes arrive, so it stays within about twice the longest stretch
+// of the file one length claim covers (at most max_record_bytes, never more
+// than the file holds), or buffer_bytes if that is larger. A buffer that
+// cannot grow is ResourceExhausted, not an exception.
 //
 // Thread safety: a reader is used by one thread at a time.
 //
@@ -63,7 +73,8 @@ struct RecordReaderOptions {
   bool resync_after_corruption = true;
   // Called once per corrupt stretch. May be empty.
   std::function<void(const CorruptionReport&)> on_corruption;
-  // Size of the read buffer.
+  // Initial size of the read buffer (at least 4096); it grows for longer
+  // records.
   size_t buffer_bytes = size_t{256} << 10;
   Env* env = nullptr;  // nullptr: Env::Default()
 };
@@ -78,10 +89,13 @@ class RecordReader {
   virtual ~RecordReader() = default;
 
   // The next record's data, valid until the next call. OutOfRange at the
-  // end of the data (clean end or truncated tail); DataLoss on corruption
-  // only when resync_after_corruption is false; I/O errors from the Env
-  // (sticky). After OutOfRange, calling again returns records appended to
-  // the file since, including a cut-short record that has been completed.
+  // end of the data (clean end or truncated tail). With
+  // resync_after_corruption false, the first corruption is returned instead
+  // of skipped (DataLoss, or ResourceExhausted for a length over
+  // max_record_bytes). That error, and any I/O error from the Env, is
+  // sticky: every later call returns it. After OutOfRange, calling again
+  // returns records appended to the file since, including a cut-short
+  // record that has been completed.
   virtual absl::StatusOr<std::string_view> read_record() = 0;
   // File offset of the record last returned by read_record().
   virtual uint64_t record_offset() const = 0;
@@ -104,7 +118,8 @@ class EventFileReader {
 
   // Fills `event` with the next event. Returns false at the end of the
   // data. A record that is not a valid Event is reported like corruption
-  // (DataLoss) and skipped.
+  // (DataLoss) and skipped, or, with resync_after_corruption false,
+  // returned as that DataLoss (the next call reads on).
   absl::StatusOr<bool> next(proto::Event* event);
   RecordReader& records() { return *records_; }
 

@@ -95,10 +95,11 @@ struct WriterOptions {
   // Appended to the event-file name (TF2's C++ writer uses ".v2").
   std::string filename_suffix;
   // Source of every event's wall_time and of default hparams times, in
-  // seconds since the epoch. Empty: with a custom `env`, env->now_seconds();
-  // otherwise the kernel's coarse real-time clock (CLOCK_REALTIME_COARSE,
-  // one scheduler tick of resolution, typically 1-4 ms), because a precise
-  // clock read would cost more than the rest of scalar(). Pass
+  // seconds since the epoch. Empty: with `env` set (even to
+  // Env::Default()), env->now_seconds(); with `env` unset, the kernel's
+  // coarse real-time clock (CLOCK_REALTIME_COARSE, one scheduler tick of
+  // resolution, typically 1-4 ms), because a precise clock read would cost
+  // more than the rest of scalar(). Pass
   // `[] { return hp::Env::Default()->now_seconds(); }` for full resolution.
   std::function<double()> clock;
   // File system; nullptr means Env::Default().

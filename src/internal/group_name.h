@@ -5,12 +5,22 @@
 #ifndef HPARAMS_INTERNAL_GROUP_NAME_H_
 #define HPARAMS_INTERNAL_GROUP_NAME_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "hparams/export.h"
 #include "hparams/value.h"
+
+// Declared with the public headers' visibility, whichever comes first.
+HPARAMS_EXPORT_BEGIN
+namespace hp {
+class HParams;
+}  // namespace hp
+HPARAMS_EXPORT_END
 
 namespace hp::internal {
 
@@ -33,6 +43,14 @@ std::string canonical_json(std::vector<std::pair<std::string, Value>> by_name);
 
 // sha256_hex(canonical_json(by_name)).
 std::string derive_group_name(std::vector<std::pair<std::string, Value>> by_name);
+
+// The session group name hp.hparams() records: `trial_id` when given (it
+// must be UTF-8), otherwise derive_group_name() of the trial. Requires
+// hparams.validate() to have passed. Defined in hparams_summary.cc, beside
+// hp::group_name(): defining it here would make this file include
+// hparam.h, which hparam.cc's use of is_valid_utf8() would close into a
+// cycle.
+absl::StatusOr<std::string> session_group_name(const HParams& hparams, std::optional<std::string> trial_id);
 
 }  // namespace hp::internal
 

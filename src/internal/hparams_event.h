@@ -9,19 +9,12 @@
 #ifndef HPARAMS_INTERNAL_HPARAMS_EVENT_H_
 #define HPARAMS_INTERNAL_HPARAMS_EVENT_H_
 
-#include <optional>
 #include <string>
 #include <string_view>
 
-#include "absl/status/statusor.h"
 #include "hparams/hparam.h"
 
 namespace hp::internal {
-
-// The session group name hp.hparams() records: `trial_id` when given (it
-// must be UTF-8), otherwise the SHA-256 of the trial's canonical JSON.
-// Requires hparams.validate() to have passed.
-absl::StatusOr<std::string> session_group_name(const HParams& hparams, std::optional<std::string> trial_id);
 
 // The framed record (header, Event, footer). Requires hparams.validate()
 // to have passed and `group_name` to be UTF-8.

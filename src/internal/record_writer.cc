@@ -22,15 +22,4 @@ std::string frame_record(std::string_view data) {
   return out;
 }
 
-absl::Status RecordWriter::add_record(std::string_view data) {
-  char header[kRecordHeaderBytes];
-  char footer[kRecordFooterBytes];
-  encode_record_header(header, data.size());
-  encode_record_footer(footer, data.data(), data.size());
-  absl::Status s = file_->append(std::string_view(header, sizeof(header)));
-  if (s.ok()) s = file_->append(data);
-  if (s.ok()) s = file_->append(std::string_view(footer, sizeof(footer)));
-  return s;
-}
-
 }  // namespace hp::internal

@@ -62,11 +62,11 @@ elseif(MODE STREQUAL "find_package")
   run_step(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix)
   run_step(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${WORK_DIR}/build ${generator_args}
            -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DHPARAMS_CONSUMER_MODE=find_package
-           -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=${CXX_FLAGS} -DCMAKE_EXE_LINKER_FLAGS=${CXX_FLAGS})
+           -DCMAKE_BUILD_TYPE=Release)
 else()
   run_step(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${WORK_DIR}/build ${generator_args}
            -DHPARAMS_SOURCE_DIR=${SOURCE_DIR} -DHPARAMS_CONSUMER_MODE=add_subdirectory
-           -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=${CXX_FLAGS} -DCMAKE_EXE_LINKER_FLAGS=${CXX_FLAGS})
+           -DCMAKE_BUILD_TYPE=Release)
 endif()
 if(NOT MODE MATCHES "^pkgconfig_")
   run_step(${CMAKE_COMMAND} --build ${WORK_DIR}/build -j2)
