@@ -2,9 +2,12 @@
 # One entry point for a fresh Debian 12 machine (run as root, or with sudo
 # available): installs the Debian packages hparams-cpp needs, then
 #   demo   builds and runs the seed's tuning experiment (8 trials, Fashion-MNIST)
-#   test   builds and runs every test: plain build, then ASan+UBSan, then TSan,
-#          then each libFuzzer harness for FUZZ_SECONDS (default 45) when clang is present
+#   test   runs every check: the static one (format-check),
+#          then every test in a plain build, then ASan+UBSan, then TSan, then each
+#          libFuzzer harness for FUZZ_SECONDS (default 45) when clang is present
 #   build  only configures and builds the release tree (build/release)
+#   format-check  lists the C++ files clang-format 14 would change (fails if any)
+#   format-fix    rewrites them in place
 #   libtorch  builds and smoke-tests examples/libtorch (small --train-limit, hparams check)
 #   slurm  runs the seed sweep as a job array on a throwaway local Slurm cluster
 # Build trees live under build/ (ignored by git). Extra arguments after
@@ -19,7 +22,7 @@ readonly PACKAGES=(
   dataset-fashion-mnist git ccache
   libtorch-dev
   slurmctld slurmd slurm-client munge
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
 )
 readonly JOBS="${JOBS:-$(nproc)}"
 # A rebuild of an unchanged tree (the consumer projects, a second clone) costs
@@ -85,6 +88,71 @@ run_slurm_sweep() {
   echo "== Slurm sweep passed in $((SECONDS - start)) s"
 }
 
+# --- Static checks -----------------------------------------------------------
+
+# Prefers the LLVM 14 tool (Debian 12's): another clang-format version formats
+# some constructs differently, and the tree is formatted by 14.
+llvm_tool() {
+  if command -v "$1-14" >/dev/null; then
+    echo "$1-14"
+  elif command -v "$1" >/dev/null; then
+    echo "$1"
+  else
+    echo "$1 not found (Debian: apt-get install $1)" >&2
+    return 1
+  fi
+}
+
+# Our C++ files, tracked or new: golden data is copied byte for byte from
+# elsewhere and generated protobuf code lives in build/, so neither is ours to format.
+format_files() {
+  local dirs=(include src tools tests bench examples fuzz .ci)
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files --cached --others --exclude-standard -- "${dirs[@]}"
+  else
+    find "${dirs[@]}" -type f
+  fi | grep -E '\.(h|cc)$' | grep -v '^tests/golden/' | sort -u
+}
+
+run_format_check() {
+  local start=$SECONDS clang_format f formatted changed removed=0 added=0
+  clang_format=$(llvm_tool clang-format)
+  echo "== format check: $clang_format, .clang-format"
+  formatted=$(mktemp)
+  local bad=()
+  while IFS= read -r f; do
+    [ -f "$f" ] || continue  # deleted but still in the index
+    "$clang_format" --style=file "$f" >"$formatted"
+    changed=$(diff "$f" "$formatted" || true)
+    [ -z "$changed" ] && continue
+    bad+=("$f")
+    removed=$((removed + $(grep -c '^<' <<<"$changed" || true)))
+    added=$((added + $(grep -c '^>' <<<"$changed" || true)))
+  done < <(format_files)
+  rm -f "$formatted"
+  if [ ${#bad[@]} -gt 0 ]; then
+    printf '  %s\n' "${bad[@]}"
+    echo "${#bad[@]} files are not formatted ($removed lines would be replaced by $added):" \
+      "run bash .ci/dev.sh format-fix"
+    return 1
+  fi
+  echo "== format check passed in $((SECONDS - start)) s"
+}
+
+run_format_fix() {
+  local clang_format f n=0
+  clang_format=$(llvm_tool clang-format)
+  while IFS= read -r f; do
+    [ -f "$f" ] || continue
+    if ! "$clang_format" --style=file --dry-run -Werror "$f" 2>/dev/null; then
+      "$clang_format" --style=file -i "$f"
+      echo "  formatted $f"
+      n=$((n + 1))
+    fi
+  done < <(format_files)
+  echo "$n files formatted"
+}
+
 TOTAL_PASSED=0
 TOTAL_FAILED=0
 # ctest --preset NAME, adding its counts to the totals printed at the end.
@@ -143,6 +211,9 @@ run_fuzzers() {
 
 run_tests() {
   local start=$SECONDS
+  # The cheap static check first: a misformatted file fails in seconds.
+  run_format_check
+
   echo "== release build: all tests"
   build_release
   run_ctest release -LE consumer
@@ -182,7 +253,9 @@ main() {
     build) install_packages; build_release ;;
     libtorch) install_packages; run_libtorch_smoke ;;
     slurm) install_packages; run_slurm_sweep ;;
-    *) echo "usage: $0 demo|test|build|libtorch|slurm" >&2; exit 2 ;;
+    format-check) install_packages; run_format_check ;;
+    format-fix) install_packages; run_format_fix ;;
+    *) echo "usage: $0 demo|test|build|libtorch|slurm|format-check|format-fix" >&2; exit 2 ;;
   esac
 }
 
