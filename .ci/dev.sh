@@ -2,12 +2,14 @@
 # One entry point for a fresh Debian 12 machine (run as root, or with sudo
 # available): installs the Debian packages hparams-cpp needs, then
 #   demo   builds and runs the seed's tuning experiment (8 trials, Fashion-MNIST)
-#   test   runs every check: the static one (format-check),
+#   test   runs every check: the static ones (format-check, thread-safety),
 #          then every test in a plain build, then ASan+UBSan, then TSan, then each
 #          libFuzzer harness for FUZZ_SECONDS (default 45) when clang is present
 #   build  only configures and builds the release tree (build/release)
 #   format-check  lists the C++ files clang-format 14 would change (fails if any)
 #   format-fix    rewrites them in place
+#   thread-safety builds the library with clang's -Wthread-safety as an error
+#                 (build/thread-safety) and checks the flag catches a violation
 #   libtorch  builds and smoke-tests examples/libtorch (small --train-limit, hparams check)
 #   slurm  runs the seed sweep as a job array on a throwaway local Slurm cluster
 # Build trees live under build/ (ignored by git). Extra arguments after
@@ -88,7 +90,7 @@ run_slurm_sweep() {
   echo "== Slurm sweep passed in $((SECONDS - start)) s"
 }
 
-# --- Static checks -----------------------------------------------------------
+# --- Static checks: formatting, clang's thread-safety analysis ---------------
 
 # Prefers the LLVM 14 tool (Debian 12's): another clang-format version formats
 # some constructs differently, and the tree is formatted by 14.
@@ -153,6 +155,41 @@ run_format_fix() {
   echo "$n files formatted"
 }
 
+# .ci/thread_safety_probe.cc, compiled with exactly the compiler and flags the
+# thread-safety build was configured with, must be rejected for its unlocked
+# write, and accepted with the lock held: a flag that stopped reaching the
+# compiler, or an annotation macro that expands to nothing, fails the stage.
+run_thread_safety_probe() {
+  local cache=build/thread-safety/CMakeCache.txt cxx flags out
+  cxx=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$cache")
+  read -r -a flags <<<"$(sed -n 's/^CMAKE_CXX_FLAGS:[A-Z]*=//p' "$cache")"
+  local cmd=("$cxx" -std=c++17 -fsyntax-only "${flags[@]}" -Isrc -Iinclude .ci/thread_safety_probe.cc)
+  if ! out=$("${cmd[@]}" -DHPARAMS_PROBE_HOLDS_LOCK 2>&1); then
+    echo "$out"
+    echo "the thread-safety probe does not compile even with its lock held: ${cmd[*]}" >&2
+    return 1
+  fi
+  if out=$("${cmd[@]}" 2>&1); then
+    echo "the thread-safety probe compiled: '${flags[*]}' does not reject an unlocked write" >&2
+    return 1
+  fi
+  if ! grep -q "requires holding mutex 'mu_'" <<<"$out"; then
+    echo "$out"
+    echo "the thread-safety probe failed, but not for its unlocked write" >&2
+    return 1
+  fi
+  echo "thread-safety probe: the unlocked write is rejected, the locked one accepted"
+}
+
+run_thread_safety() {
+  local start=$SECONDS
+  echo "== clang -Wthread-safety build: the library's locking discipline"
+  cmake --preset thread-safety >/dev/null
+  cmake --build --preset thread-safety -j "$JOBS"
+  run_thread_safety_probe
+  echo "== thread-safety build passed in $((SECONDS - start)) s"
+}
+
 TOTAL_PASSED=0
 TOTAL_FAILED=0
 # ctest --preset NAME, adding its counts to the totals printed at the end.
@@ -211,8 +248,9 @@ run_fuzzers() {
 
 run_tests() {
   local start=$SECONDS
-  # The cheap static check first: a misformatted file fails in seconds.
+  # The cheap static checks first: a misformatted file fails in seconds.
   run_format_check
+  run_thread_safety
 
   echo "== release build: all tests"
   build_release
@@ -255,7 +293,8 @@ main() {
     slurm) install_packages; run_slurm_sweep ;;
     format-check) install_packages; run_format_check ;;
     format-fix) install_packages; run_format_fix ;;
-    *) echo "usage: $0 demo|test|build|libtorch|slurm|format-check|format-fix" >&2; exit 2 ;;
+    thread-safety) install_packages; run_thread_safety ;;
+    *) echo "usage: $0 demo|test|build|libtorch|slurm|format-check|format-fix|thread-safety" >&2; exit 2 ;;
   esac
 }
 
