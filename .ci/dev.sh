@@ -2,7 +2,7 @@
 # One entry point for a fresh Debian 12 machine (run as root, or with sudo
 # available): installs the Debian packages hparams-cpp needs, then
 #   demo   builds and runs the seed's tuning experiment (8 trials, Fashion-MNIST)
-#   test   runs every check: the static ones (format-check, thread-safety),
+#   test   runs every check: the static ones (format-check, thread-safety, tidy),
 #          then every test in a plain build, then ASan+UBSan, then TSan, then each
 #          libFuzzer harness for FUZZ_SECONDS (default 45) when clang is present
 #   build  only configures and builds the release tree (build/release)
@@ -10,6 +10,7 @@
 #   format-fix    rewrites them in place
 #   thread-safety builds the library with clang's -Wthread-safety as an error
 #                 (build/thread-safety) and checks the flag catches a violation
+#   tidy   clang-tidy 14 (.clang-tidy) on the library sources, warnings as errors
 #   libtorch  builds and smoke-tests examples/libtorch (small --train-limit, hparams check)
 #   slurm  runs the seed sweep as a job array on a throwaway local Slurm cluster
 # Build trees live under build/ (ignored by git). Extra arguments after
@@ -24,7 +25,7 @@ readonly PACKAGES=(
   dataset-fashion-mnist git ccache
   libtorch-dev
   slurmctld slurmd slurm-client munge
-  clang libclang-rt-14-dev clang-format
+  clang libclang-rt-14-dev clang-format clang-tidy
 )
 readonly JOBS="${JOBS:-$(nproc)}"
 # A rebuild of an unchanged tree (the consumer projects, a second clone) costs
@@ -90,7 +91,7 @@ run_slurm_sweep() {
   echo "== Slurm sweep passed in $((SECONDS - start)) s"
 }
 
-# --- Static checks: formatting, clang's thread-safety analysis ---------------
+# --- Static checks: formatting, clang-tidy, clang's thread-safety analysis ---
 
 # Prefers the LLVM 14 tool (Debian 12's): another clang-format version formats
 # some constructs differently, and the tree is formatted by 14.
@@ -190,6 +191,32 @@ run_thread_safety() {
   echo "== thread-safety build passed in $((SECONDS - start)) s"
 }
 
+# clang-tidy on every library source (src/, and the src/ and include/ headers
+# they include), with the thread-safety build's compile_commands.json; any
+# finding fails (WarningsAsErrors in .clang-tidy).
+run_tidy() {
+  local start=$SECONDS clang_tidy
+  clang_tidy=$(llvm_tool clang-tidy)
+  echo "== clang-tidy on the library sources: $clang_tidy, .clang-tidy"
+  cmake --preset thread-safety >/dev/null
+  # The sources include the generated protobuf headers: generate them (only).
+  cmake --build --preset thread-safety --target hparams_generated_protos
+  # Every src/ file the library compiles, one clang-tidy per file and JOBS at
+  # once; each file's findings are printed together, without the count of
+  # warnings it hid in system headers.
+  local rc=0
+  grep -o '"file": "[^"]*"' build/thread-safety/compile_commands.json | sed 's/^"file": "//; s/"$//' |
+    grep "^$PWD/src/" | sort -u | xargs -P "$JOBS" -I{} sh -c \
+    'out=$("$0" -p build/thread-safety --quiet "$1" 2>&1); rc=$?
+     printf "%s\n" "$out" | grep -Ev "^[0-9]+ warnings? (and [0-9]+ errors? )?generated\.$"
+     exit $rc' "$clang_tidy" {} || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "clang-tidy found problems (above): fix them, or turn a check off in .clang-tidy saying why" >&2
+    return 1
+  fi
+  echo "== clang-tidy passed in $((SECONDS - start)) s"
+}
+
 TOTAL_PASSED=0
 TOTAL_FAILED=0
 # ctest --preset NAME, adding its counts to the totals printed at the end.
@@ -251,6 +278,7 @@ run_tests() {
   # The cheap static checks first: a misformatted file fails in seconds.
   run_format_check
   run_thread_safety
+  run_tidy
 
   echo "== release build: all tests"
   build_release
@@ -294,7 +322,8 @@ main() {
     format-check) install_packages; run_format_check ;;
     format-fix) install_packages; run_format_fix ;;
     thread-safety) install_packages; run_thread_safety ;;
-    *) echo "usage: $0 demo|test|build|libtorch|slurm|format-check|format-fix|thread-safety" >&2; exit 2 ;;
+    tidy) install_packages; run_tidy ;;
+    *) echo "usage: $0 demo|test|build|libtorch|slurm|format-check|format-fix|thread-safety|tidy" >&2; exit 2 ;;
   esac
 }
 
