@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
 #include <set>
 #include <string_view>
 #include <system_error>
@@ -14,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/arena.h"
 #include "hparams/record_reader.h"
+#include "internal/mutex.h"
 #include "internal/run_order.h"
 #include "internal/status_macros.h"
 
@@ -37,14 +37,14 @@ class VisitedDirs {
   bool first_visit(Env* env, const std::string& dir) {
     absl::StatusOr<FileId> id = env->file_id(dir);
     if (!id.ok()) return true;
-    std::lock_guard<std::mutex> lock(mu_);
+    internal::MutexLock lock(&mu_);
     return ids_.insert(*id).second;
   }
 
  private:
-  // std::mutex, not absl::Mutex: Debian's abseil is not built with TSan's
-  // annotations, so TSan would not see an absl::Mutex order the accesses.
-  std::mutex mu_;
+  // Not absl::Mutex: Debian's abseil is not built with TSan's annotations
+  // (see internal/mutex.h).
+  internal::Mutex mu_;
   std::set<FileId> ids_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -15,7 +15,7 @@ absl::Status moved_from_error(const char* method) {
 
 }  // namespace
 
-absl::StatusOr<Trial> Trial::Start(std::string run_dir, HParams hparams, TrialOptions options) {
+absl::StatusOr<Trial> Trial::Start(const std::string& run_dir, const HParams& hparams, TrialOptions options) {
   // Checked before the writer exists, so bad hparams create no directory.
   if (absl::Status s = hparams.validate(); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<SummaryWriter>> writer =

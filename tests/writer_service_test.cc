@@ -12,13 +12,14 @@
 #include <atomic>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "gtest/gtest.h"
+#include "internal/mutex.h"
 #include "internal/thread_start.h"
 
 namespace hp::internal {
@@ -33,10 +34,10 @@ constexpr int kScale = 5;
 // File contents in memory, readable by the test after close(). Fails every
 // append once `fail_after` bytes are written (if set).
 struct FileState {
-  std::mutex mu;
-  std::string data;
-  bool synced = false;
-  bool closed = false;
+  Mutex mu;
+  std::string data ABSL_GUARDED_BY(mu);
+  bool synced ABSL_GUARDED_BY(mu) = false;
+  bool closed ABSL_GUARDED_BY(mu) = false;
 };
 
 class MemoryFile : public WritableFile {
@@ -44,19 +45,19 @@ class MemoryFile : public WritableFile {
   MemoryFile(std::shared_ptr<FileState> state, size_t fail_after = SIZE_MAX)
       : state_(std::move(state)), fail_after_(fail_after) {}
   absl::Status append(std::string_view data) override {
-    std::lock_guard<std::mutex> lock(state_->mu);
+    MutexLock lock(&state_->mu);
     if (state_->data.size() + data.size() > fail_after_) return absl::ResourceExhaustedError("disk full");
     state_->data.append(data);
     return absl::OkStatus();
   }
   absl::Status flush() override { return absl::OkStatus(); }
   absl::Status sync() override {
-    std::lock_guard<std::mutex> lock(state_->mu);
+    MutexLock lock(&state_->mu);
     state_->synced = true;
     return absl::OkStatus();
   }
   absl::Status close() override {
-    std::lock_guard<std::mutex> lock(state_->mu);
+    MutexLock lock(&state_->mu);
     state_->closed = true;
     return absl::OkStatus();
   }
@@ -67,8 +68,13 @@ class MemoryFile : public WritableFile {
 };
 
 std::string contents(FileState& f) {
-  std::lock_guard<std::mutex> lock(f.mu);
+  MutexLock lock(&f.mu);
   return f.data;
+}
+
+bool synced_and_closed(FileState& f) {
+  MutexLock lock(&f.mu);
+  return f.synced && f.closed;
 }
 
 WriterService* service() {
@@ -132,8 +138,7 @@ TEST(WriterService, ManyStreamsTimesManyThreadsKeepEveryRecordInPerThreadOrder) 
   for (auto& th : threads) th.join();
   for (int i = 0; i < kStreams; ++i) {
     ASSERT_TRUE(streams[i]->close().ok());
-    EXPECT_TRUE(files[i]->synced);
-    EXPECT_TRUE(files[i]->closed);
+    EXPECT_TRUE(synced_and_closed(*files[i]));
     EXPECT_EQ(check_per_thread_order(contents(*files[i]), kThreads, per_thread),
               static_cast<size_t>(kThreads * per_thread));
   }

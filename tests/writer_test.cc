@@ -3,11 +3,17 @@
 // writer, and failures injected below the file API.
 #include "hparams/writer.h"
 
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <regex>
 #include <string>
 #include <thread>
@@ -35,6 +41,7 @@ using test_util::read_bytes;
 using test_util::read_events;
 using testing_env::FaultInjectionEnv;
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 // Sanitizer builds shrink the heavy tests. The build defines
 // HPARAMS_SANITIZER_BUILD (TSan builds hide __SANITIZE_THREAD__ for protobuf).
@@ -325,13 +332,56 @@ TEST(SummaryWriter, UnwritableLogdirGivesPermissionDeniedNamingThePath) {
   EXPECT_THAT(std::string(writer.status().message()), HasSubstr(dir));
 }
 
-TEST(SummaryWriter, ReadOnlyDirectoryIsRejectedForNonRootUsers) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
+// Root ignores directory permissions, and CI runs as root: Create runs in a
+// child process that is an ordinary user (`nobody` when the test runs as
+// root), and sends its status back through a pipe. The child of this threaded
+// process calls nothing but Create (which fails before the writer service is
+// involved) and write(2), and leaves with _exit: no gtest, no exit handlers.
+TEST(SummaryWriter, ReadOnlyDirectoryIsRejectedForUnprivilegedUsers) {
+  uid_t uid = ::geteuid();
+  gid_t gid = ::getegid();
+  if (uid == 0) {
+    const struct passwd* nobody = ::getpwnam("nobody");
+    if (nobody == nullptr) GTEST_SKIP() << "running as root, and there is no user 'nobody' to run as";
+    uid = nobody->pw_uid;
+    gid = nobody->pw_gid;
+  }
   const std::string dir = make_temp_dir();
-  ASSERT_EQ(::chmod(dir.c_str(), 0500), 0);
-  auto writer = SummaryWriter::Create(dir);
-  EXPECT_TRUE(absl::IsPermissionDenied(writer.status())) << writer.status();
-  EXPECT_THAT(std::string(writer.status().message()), HasSubstr("writable"));
+  // Searchable by everyone (the child reaches it whoever it is), writable by
+  // nobody but root.
+  ASSERT_EQ(::chmod(dir.c_str(), 0555), 0);
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0) << "fork: " << std::strerror(errno);
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string report;
+    if (::geteuid() == 0 && (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0)) {
+      report = std::string("cannot become uid ") + std::to_string(uid) + ": " + std::strerror(errno);
+    } else {
+      absl::StatusOr<std::unique_ptr<SummaryWriter>> writer = SummaryWriter::Create(dir);
+      report = writer.ok() ? "OK (created)" : writer.status().ToString();
+    }
+    const bool sent = ::write(fds[1], report.data(), report.size()) == static_cast<ssize_t>(report.size());
+    ::_exit(sent ? 0 : 1);
+  }
+  ::close(fds[1]);
+  std::string report;
+  char buffer[512];
+  for (;;) {
+    const ssize_t n = ::read(fds[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    report.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fds[0]);
+  int wait_status = 0;
+  ASSERT_EQ(::waitpid(pid, &wait_status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) << "child wait status " << wait_status;
+  EXPECT_THAT(report, StartsWith("PERMISSION_DENIED: ")) << "as uid " << uid;
+  EXPECT_THAT(report, HasSubstr(dir));
+  EXPECT_THAT(report, HasSubstr("writable"));
   ::chmod(dir.c_str(), 0700);
 }
 

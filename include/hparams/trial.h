@@ -52,7 +52,8 @@ struct TrialOptions {
 class Trial {  // movable, not copyable
  public:
   // Creates run_dir, opens its writer and writes the session start (hp::hparams).
-  static absl::StatusOr<Trial> Start(std::string run_dir, HParams hparams, TrialOptions options = {});
+  static absl::StatusOr<Trial> Start(const std::string& run_dir, const HParams& hparams,
+                                     TrialOptions options = {});
 
   Trial(Trial&& other) noexcept;
   // Ends this trial's session first, as the destructor would.

@@ -40,13 +40,13 @@ __attribute__((target("sha,sse4.1,ssse3"))) void compress_shani(uint32_t* state,
   const __m128i cdgh_save = state1;
 
   __m128i w[4];
-  for (int i = 0; i < 4; ++i) {
+  for (size_t i = 0; i < 4; ++i) {
     w[i] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i)), kByteSwap);
   }
   // Group g does rounds 4g..4g+3 with words w[g % 4]; groups 3..14 finish
   // the schedule words of group g + 1, groups 1..12 start those of g + 3.
 #pragma GCC unroll 16
-  for (int g = 0; g < 16; ++g) {
+  for (size_t g = 0; g < 16; ++g) {
     __m128i& cur = w[g & 3];
     __m128i& prev = w[(g + 3) & 3];
     __m128i& next = w[(g + 1) & 3];
@@ -107,7 +107,7 @@ void Sha256::compress(const uint8_t* block) {
   }
 #endif
   uint32_t w[64];
-  for (int t = 0; t < 16; ++t) {
+  for (size_t t = 0; t < 16; ++t) {
     w[t] = (uint32_t{block[4 * t]} << 24) | (uint32_t{block[4 * t + 1]} << 16) |
            (uint32_t{block[4 * t + 2]} << 8) | uint32_t{block[4 * t + 3]};
   }
@@ -173,7 +173,7 @@ Sha256::Digest Sha256::digest() {
   for (int i = 0; i < 8; ++i) pad[pad_len + i] = static_cast<uint8_t>(bit_length >> (56 - 8 * i));
   update(std::string_view(reinterpret_cast<const char*>(pad), pad_len + 8));
   Digest out;
-  for (int i = 0; i < 8; ++i) {
+  for (size_t i = 0; i < 8; ++i) {
     out[4 * i] = static_cast<uint8_t>(state_[i] >> 24);
     out[4 * i + 1] = static_cast<uint8_t>(state_[i] >> 16);
     out[4 * i + 2] = static_cast<uint8_t>(state_[i] >> 8);

@@ -177,7 +177,7 @@ class GrowableSpscQueue {
   // Starts with one ring of `initial` bytes; grows by doubling up to `max`
   // bytes per ring while `budget` (which must outlive the queue) allows.
   GrowableSpscQueue(size_t initial, size_t max, ByteBudget* budget)
-      : max_(max), budget_(budget), write_(new Node(initial, /*charged=*/false)), read_(write_) {}
+      : max_(max), budget_(budget), write_(new Node(initial, /*charged_budget=*/false)), read_(write_) {}
   GrowableSpscQueue(const GrowableSpscQueue&) = delete;
   GrowableSpscQueue& operator=(const GrowableSpscQueue&) = delete;
   ~GrowableSpscQueue() {
@@ -271,7 +271,7 @@ class GrowableSpscQueue {
       if (!needed) return false;
       budget_->acquire_anyway(capacity);
     }
-    Node* node = new Node(capacity, /*charged=*/true);
+    Node* node = new Node(capacity, /*charged_budget=*/true);
     write_->next.store(node, std::memory_order_release);
     write_ = node;
     return true;

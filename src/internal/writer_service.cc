@@ -134,9 +134,11 @@ namespace {
 // inherits neither the threads nor a usable lock, so it starts afresh (the
 // parent's service is leaked in the child, never touched).
 Mutex* g_service_mu = new Mutex;
-WriterService* g_service = nullptr;
+WriterService* g_service ABSL_GUARDED_BY(g_service_mu) = nullptr;
 
-void reset_in_child() {
+// Runs in the child alone, before anything else there: no lock to take (the
+// parent's may be held by a thread the child does not have).
+void reset_in_child() ABSL_NO_THREAD_SAFETY_ANALYSIS {
   g_service_mu = new Mutex;
   g_service = nullptr;
 }
