@@ -413,7 +413,7 @@ void PrintTrial(const HParams& trial) {
   for (const HParams::Entry& entry : trial) {
     if (!first) line += ", ";
     first = false;
-    line += ValueJson(Value(entry.name())) + ": " + ValueJson(entry.value());
+    line += Value(entry.name()).json() + ": " + entry.value().json();
   }
   std::cout << line << "}\n";
 }

@@ -18,6 +18,9 @@ namespace {
 
 namespace hpb = proto::hparams;
 
+// A JSON string literal (json.dumps of `s`).
+std::string JsonString(const std::string& s) { return Value(s).json(); }
+
 // Shortest text that reads back as the same double (std::to_chars).
 std::string ShortestDouble(double value) {
   char buf[64];
