@@ -1,5 +1,7 @@
 // Reading TFRecord files (length, masked CRC-32C of length, data, masked
-// CRC-32C of data) and the tensorboard Event records inside event files.
+// CRC-32C of data), such as event files. This header includes no protobuf
+// header; EventFileReader, which decodes the records into proto::Events, is
+// in the opt-in <hparams/summary.h>.
 //
 // Corruption never loses the good records around it: a bad record is
 // reported (file, offset, bytes dropped, why) to Options::on_corruption and
@@ -18,14 +20,13 @@
 // Thread safety: a reader is used by one thread at a time.
 //
 // Example:
-//   auto reader = hp::EventFileReader::Open(path);
+//   auto reader = hp::RecordReader::Open(path);
 //   if (!reader.ok()) return reader.status();
-//   hp::proto::Event event;
 //   for (;;) {
-//     absl::StatusOr<bool> more = (*reader)->next(&event);
-//     if (!more.ok()) return more.status();  // I/O error
-//     if (!*more) break;                       // end of data
-//     Use(event);
+//     absl::StatusOr<std::string_view> record = (*reader)->read_record();
+//     if (absl::IsOutOfRange(record.status())) break;  // end of data
+//     if (!record.ok()) return record.status();        // I/O error
+//     Use(*record);
 //   }
 #ifndef HPARAMS_RECORD_READER_H_
 #define HPARAMS_RECORD_READER_H_
@@ -40,7 +41,6 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "hparams/env.h"
-#include "hparams/proto/event.pb.h"
 #include "hparams/export.h"
 
 HPARAMS_EXPORT_BEGIN
@@ -92,26 +92,6 @@ class RecordReader {
 
  protected:
   RecordReader() = default;
-};
-
-// Reads the Events of one event file.
-class EventFileReader {
- public:
-  static absl::StatusOr<std::unique_ptr<EventFileReader>> Open(const std::string& path,
-                                                               RecordReaderOptions options = {});
-  EventFileReader(const EventFileReader&) = delete;
-  EventFileReader& operator=(const EventFileReader&) = delete;
-
-  // Fills `event` with the next event. Returns false at the end of the
-  // data. A record that is not a valid Event is reported like corruption
-  // (DataLoss) and skipped.
-  absl::StatusOr<bool> next(proto::Event* event);
-  RecordReader& records() { return *records_; }
-
- private:
-  explicit EventFileReader(std::unique_ptr<RecordReader> records, RecordReaderOptions options);
-  std::unique_ptr<RecordReader> records_;
-  RecordReaderOptions options_;
 };
 
 }  // namespace hp
