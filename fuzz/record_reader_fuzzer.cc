@@ -8,6 +8,7 @@
 
 #include "fuzz_env.h"
 #include "hparams/record_reader.h"
+#include "hparams/summary.h"  // EventFileReader
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;

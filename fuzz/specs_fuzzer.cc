@@ -23,17 +23,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     case 2: {
       auto value = hp::cli::ParseValue(text);
-      if (value.ok()) (void)hp::cli::ValueJson(*value);
+      if (value.ok()) (void)value->json();
       break;
     }
     case 3: {
       auto assignment = hp::cli::ParseAssignment(text);
-      if (assignment.ok()) (void)hp::cli::ValueJson(assignment->second);
+      if (assignment.ok()) (void)assignment->second.json();
       break;
     }
     case 4:
       (void)hp::cli::ParseScalarSpec(text);
-      (void)hp::cli::JsonString(text);
+      (void)hp::Value(text).json();
       break;
   }
   return 0;

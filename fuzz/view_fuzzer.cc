@@ -14,6 +14,7 @@
 #include "fuzz_env.h"
 #include "hparams/experiment_view.h"
 #include "hparams/record_reader.h"
+#include "hparams/summary.h"
 #include "table.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -37,12 +38,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       run.name = runs.size() == 1 ? "." : "run-" + std::to_string(runs.size() - 2);
     }
     hp::RunData& run = runs.back();
-    // The reader's two paths: the fast one for plain scalars (it changes
-    // nothing when it declines), the full decoder for the rest.
-    if (!hp::AccumulateScalarRecord(*record, &run) && decoded) hp::AccumulateEvent(event, &run, &diagnostics);
+    // Both of the decoder's paths: the fast one for plain scalars (it
+    // changes nothing when it declines), the full one for the rest.
+    (void)hp::accumulate_event(*record, &run, &diagnostics);
   }
 
-  hp::ExperimentView view = hp::BuildExperimentView(std::move(runs), std::move(diagnostics));
+  hp::ExperimentView view = hp::build_experiment_view(std::move(runs), std::move(diagnostics));
   (void)hp::cli::CheckExperiment(view);
   hp::cli::Table table = hp::cli::BuildTable(view);
   (void)hp::cli::RenderText(table);

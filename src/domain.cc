@@ -6,7 +6,6 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
-#include "hparams/proto/hparams_api.pb.h"
 #include "internal/group_name.h"
 #include "internal/python_float_repr.h"
 
@@ -111,21 +110,21 @@ absl::StatusOr<Value> Discrete::sample_uniform(std::mt19937_64& rng) const {
   return values_[uniform_below(rng, values_.size())];
 }
 
-proto::hparams::DataType Discrete::data_type() const {
-  if (!status_.ok()) return proto::hparams::DATA_TYPE_UNSET;
+DataType Discrete::data_type() const {
+  if (!status_.ok()) return DATA_TYPE_UNSET;
   switch (kind_class(values_.front())) {
     case 0:
-      return proto::hparams::DATA_TYPE_BOOL;
+      return DATA_TYPE_BOOL;
     case 1:
-      return proto::hparams::DATA_TYPE_FLOAT64;
+      return DATA_TYPE_FLOAT64;
     default:
-      return proto::hparams::DATA_TYPE_STRING;
+      return DATA_TYPE_STRING;
   }
 }
 
-proto::hparams::DataType IntInterval::data_type() const { return proto::hparams::DATA_TYPE_FLOAT64; }
+DataType IntInterval::data_type() const { return DATA_TYPE_FLOAT64; }
 
-proto::hparams::DataType RealInterval::data_type() const { return proto::hparams::DATA_TYPE_FLOAT64; }
+DataType RealInterval::data_type() const { return DATA_TYPE_FLOAT64; }
 
 std::string Discrete::repr() const {
   std::string out = "Discrete([";
@@ -240,7 +239,7 @@ absl::StatusOr<Value> domain_sample_uniform(const Domain& domain, std::mt19937_6
   return std::visit([&](const auto& d) { return d.sample_uniform(rng); }, domain);
 }
 
-proto::hparams::DataType domain_data_type(const Domain& domain) {
+DataType domain_data_type(const Domain& domain) {
   return std::visit([](const auto& d) { return d.data_type(); }, domain);
 }
 

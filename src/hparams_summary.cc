@@ -18,6 +18,7 @@
 #include "internal/group_name.h"
 #include "internal/serialize_deterministic.h"
 #include "internal/status_macros.h"
+#include "proto_enums.h"
 
 namespace hp {
 namespace {
@@ -66,7 +67,7 @@ void fill_hparam_info(const HParam& h, proto::hparams::HParamInfo* info) {
   info->set_description(h.description());
   if (!h.domain().has_value()) return;
   const Domain& domain = *h.domain();
-  info->set_type(domain_data_type(domain));
+  info->set_type(internal::to_proto(domain_data_type(domain)));
   if (const auto* discrete = std::get_if<Discrete>(&domain)) {
     google::protobuf::ListValue* list = info->mutable_domain_discrete();
     for (const Value& v : discrete->values()) set_proto_value(v, list->add_values());
@@ -165,7 +166,7 @@ absl::StatusOr<proto::Summary> hparams_config_pb(const std::vector<HParam>& hpar
     info->mutable_name()->set_tag(m.tag());
     info->set_display_name(m.display_name());
     info->set_description(m.description());
-    info->set_dataset_type(static_cast<proto::hparams::DatasetType>(m.dataset_type()));
+    info->set_dataset_type(internal::to_proto(m.dataset_type()));
   }
   return hparams_summary(kExperimentTag, serialize_deterministic(data));
 }
@@ -217,7 +218,7 @@ absl::StatusOr<proto::Summary> session_end_pb(SessionStatus status,
   }
   HParamsPluginData data;
   proto::hparams::SessionEndInfo* info = data.mutable_session_end_info();
-  info->set_status(static_cast<proto::hparams::Status>(status));
+  info->set_status(internal::to_proto(status));
   info->set_end_time_secs(end_time_secs.has_value() ? *end_time_secs : now_secs());
   return hparams_summary(kSessionEndInfoTag, serialize_deterministic(data));
 }

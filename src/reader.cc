@@ -1,4 +1,4 @@
-// Logdir walking and parallel run reading behind hp::LoadExperiment.
+// Logdir walking and parallel run reading behind hp::load_experiment.
 #include "hparams/reader.h"
 
 #include <algorithm>
@@ -11,7 +11,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_format.h"
-#include "google/protobuf/arena.h"
 #include "hparams/record_reader.h"
 #include "internal/mutex.h"
 #include "internal/run_order.h"
@@ -49,7 +48,7 @@ class VisitedDirs {
 };
 
 // Depth-first walk; `run` is the name of `dir` relative to the logdir. Runs
-// come out in walk order (ListRuns sorts them). As TensorBoard's os.walk: a
+// come out in walk order (list_runs sorts them). As TensorBoard's os.walk: a
 // symlink to a directory is not descended, a symlink to a file is read.
 void Walk(Env* env, const std::string& dir, const std::string& run, int depth, VisitedDirs* visited,
           std::vector<RunFiles>* runs, std::vector<Diagnostic>* diagnostics) {
@@ -111,7 +110,7 @@ absl::Status CheckLogdir(Env* env, const std::string& logdir) {
   return absl::OkStatus();
 }
 
-// How both readers below open an event file of `run`: resynchronise after
+// How read_event_file opens an event file of `run`: resynchronise after
 // corruption, a small buffer (10,000 opens must stay cheap; a large buffer
 // costs a zero-fill and a heap consolidation per file), and every skipped
 // span reported to `diagnostics` (may be null).
@@ -143,8 +142,8 @@ void ReportTruncatedTail(const std::string& path, const std::string& run, std::v
 
 }  // namespace
 
-absl::StatusOr<std::vector<RunFiles>> ListRuns(const std::string& logdir, const LoadOptions& options,
-                                               std::vector<Diagnostic>* diagnostics) {
+absl::StatusOr<std::vector<RunFiles>> list_runs(const std::string& logdir, const LoadOptions& options,
+                                                std::vector<Diagnostic>* diagnostics) {
   Env* env = EnvOf(options);
   HP_RETURN_IF_ERROR(CheckLogdir(env, logdir));
   std::vector<RunFiles> runs;
@@ -155,75 +154,28 @@ absl::StatusOr<std::vector<RunFiles>> ListRuns(const std::string& logdir, const 
   return runs;
 }
 
-absl::Status ReadEventFile(const std::string& path, const std::string& run, const LoadOptions& options,
-                           const std::function<void(const proto::Event&)>& on_event,
-                           std::vector<Diagnostic>* diagnostics) {
-  const RecordReaderOptions reader_options = EventFileReaderOptions(options, run, diagnostics);
-  HP_ASSIGN_OR_RETURN(std::unique_ptr<EventFileReader> reader, EventFileReader::Open(path, reader_options));
-  // Events are decoded into an arena that starts on the stack and is reset
-  // every kEventsPerArena events: decoding a run then costs almost no heap
-  // allocation, which dominated reading before.
-  constexpr int kEventsPerArena = 256;
-  alignas(16) char initial_block[32 << 10];
-  google::protobuf::ArenaOptions arena_options;
-  arena_options.initial_block = initial_block;
-  arena_options.initial_block_size = sizeof initial_block;
-  google::protobuf::Arena arena(arena_options);
-  proto::Event* event = google::protobuf::Arena::CreateMessage<proto::Event>(&arena);
-  for (int decoded = 0;; ++decoded) {
-    if (decoded > 0 && decoded % kEventsPerArena == 0) {
-      arena.Reset();
-      event = google::protobuf::Arena::CreateMessage<proto::Event>(&arena);
-    } else {
-      event->Clear();
-    }
-    HP_ASSIGN_OR_RETURN(bool more, reader->next(event));
-    if (!more) break;
-    on_event(*event);
-  }
-  if (reader->records().truncated_tail()) ReportTruncatedTail(path, run, diagnostics);
-  return absl::OkStatus();
-}
-
-namespace {
-
-// ReadEventFile + AccumulateEvent for one file of `run`, with the fast path
-// for plain scalar records (most of a large logdir) that skips protobuf.
-absl::Status ReadRunFile(const std::string& path, RunData* run, const LoadOptions& options,
-                         std::vector<Diagnostic>* diagnostics) {
+absl::Status read_event_file(const std::string& path, const LoadOptions& options, RunData* run,
+                             std::vector<Diagnostic>* diagnostics) {
+  run->files.push_back(path);
   const RecordReaderOptions reader_options = EventFileReaderOptions(options, run->name, diagnostics);
   HP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader, RecordReader::Open(path, reader_options));
-  alignas(16) char initial_block[16 << 10];
-  google::protobuf::ArenaOptions arena_options;
-  arena_options.initial_block = initial_block;
-  arena_options.initial_block_size = sizeof initial_block;
-  google::protobuf::Arena arena(arena_options);
-  int decoded = 0;
   while (true) {
     absl::StatusOr<std::string_view> record = reader->read_record();
     if (absl::IsOutOfRange(record.status())) break;
     if (!record.ok()) return record.status();
-    if (AccumulateScalarRecord(*record, run)) continue;
-    if (++decoded % 256 == 0) arena.Reset();
-    auto* event = google::protobuf::Arena::CreateMessage<proto::Event>(&arena);
-    if (!event->ParseFromArray(record->data(), static_cast<int>(record->size()))) {
-      diagnostics->push_back(Diagnostic{
-          DiagnosticKind::kCorruptRecord, run->name, path, reader->record_offset(),
-          absl::StrFormat("%s: the %d-byte record at offset %d is not a valid Event (its CRC is fine: a writer "
-                          "bug?); it was skipped.",
-                          path, record->size(), reader->record_offset())});
-      continue;
-    }
-    AccumulateEvent(*event, run, diagnostics);
+    if (accumulate_event(*record, run, diagnostics) || diagnostics == nullptr) continue;
+    diagnostics->push_back(Diagnostic{
+        DiagnosticKind::kCorruptRecord, run->name, path, reader->record_offset(),
+        absl::StrFormat("%s: the %d-byte record at offset %d is not a valid Event (its CRC is fine: a writer "
+                        "bug?); it was skipped.",
+                        path, record->size(), reader->record_offset())});
   }
   if (reader->truncated_tail()) ReportTruncatedTail(path, run->name, diagnostics);
   return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::StatusOr<std::vector<RunData>> ReadLogdir(const std::string& logdir, const LoadOptions& options,
-                                                std::vector<Diagnostic>* diagnostics) {
+absl::StatusOr<std::vector<RunData>> read_logdir(const std::string& logdir, const LoadOptions& options,
+                                                 std::vector<Diagnostic>* diagnostics) {
   Env* env = EnvOf(options);
   HP_RETURN_IF_ERROR(CheckLogdir(env, logdir));
   HP_ASSIGN_OR_RETURN(std::vector<DirEntry> top, env->list_dir(logdir));
@@ -270,13 +222,12 @@ absl::StatusOr<std::vector<RunData>> ReadLogdir(const std::string& logdir, const
       for (RunFiles& listed : task.listing) {
         RunData& run = task.runs.emplace_back();
         run.name = std::move(listed.name);
-        for (std::string& path : listed.files) {
-          absl::Status status = ReadRunFile(path, &run, options, &task.diagnostics);
+        for (const std::string& path : listed.files) {
+          absl::Status status = read_event_file(path, options, &run, &task.diagnostics);
           if (!status.ok()) {
             task.diagnostics.push_back(Diagnostic{DiagnosticKind::kUnreadableFile, run.name, path, 0,
                                                   absl::StrFormat("cannot read %s: %s", path, status.ToString())});
           }
-          run.files.push_back(std::move(path));
         }
       }
     }
@@ -309,10 +260,10 @@ absl::StatusOr<std::vector<RunData>> ReadLogdir(const std::string& logdir, const
   return runs;
 }
 
-absl::StatusOr<ExperimentView> LoadExperiment(const std::string& logdir, const LoadOptions& options) {
+absl::StatusOr<ExperimentView> load_experiment(const std::string& logdir, const LoadOptions& options) {
   std::vector<Diagnostic> diagnostics;
-  HP_ASSIGN_OR_RETURN(std::vector<RunData> runs, ReadLogdir(logdir, options, &diagnostics));
-  return BuildExperimentView(std::move(runs), std::move(diagnostics));
+  HP_ASSIGN_OR_RETURN(std::vector<RunData> runs, read_logdir(logdir, options, &diagnostics));
+  return build_experiment_view(std::move(runs), std::move(diagnostics));
 }
 
 }  // namespace hp

@@ -2,6 +2,8 @@
 // skipped, a cut-short final record treated as the end of the data.
 #include "hparams/record_reader.h"
 
+#include "hparams/summary.h"  // EventFileReader
+
 #include <algorithm>
 #include <cstdint>
 #include <deque>

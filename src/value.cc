@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "internal/group_name.h"
 #include "internal/python_float_repr.h"
 
 namespace hp {
@@ -124,6 +125,8 @@ double Value::as_double() const {
   }
   return 0.0;
 }
+
+std::string Value::json() const { return internal::python_json_value(*this); }
 
 std::string Value::repr() const {
   switch (kind_) {

@@ -19,13 +19,14 @@
 #include "hparams/writer.h"
 #include "hparams_test_support.h"
 #include "io_test_util.h"
+#include "view_proto.h"
 
 namespace hp {
 namespace {
 
 namespace fs = std::filesystem;
 using testing::PinnedClock;
-using testing::read_logdir;
+using testing::read_logdir_events;
 
 constexpr double kHParamsTime = 1600000000.0;  // golden file_version and hparams events
 constexpr double kScalarTime = 1600000001.0;   // golden metric events
@@ -220,8 +221,8 @@ TEST(CallbacksGolden, KerasAndTensorBoardCallbacksReproduceTheValidationLogdir) 
   write_seed_experiment_with_callbacks(root);
   if (HasFatalFailure()) return;
 
-  const auto golden = read_logdir(testing::golden_path("logdir_validation"));
-  auto ours = read_logdir(root);
+  const auto golden = read_logdir_events(testing::golden_path("logdir_validation"));
+  auto ours = read_logdir_events(root);
   ASSERT_EQ(golden.size(), 25u);
   std::vector<std::string> golden_dirs, our_dirs;
   for (const auto& entry : golden) golden_dirs.push_back(entry.first);
@@ -273,16 +274,17 @@ TEST(CallbacksGolden, TensorBoardSeesTheSameExperimentAsForTheGoldenLogdirWithSu
   const std::string root = fresh_dir("golden_view");
   write_seed_experiment_with_callbacks(root);
   if (HasFatalFailure()) return;
-  absl::StatusOr<ExperimentView> ours = LoadExperiment(root);
-  absl::StatusOr<ExperimentView> golden = LoadExperiment(testing::golden_path("logdir_validation"));
+  absl::StatusOr<ExperimentView> ours = load_experiment(root);
+  absl::StatusOr<ExperimentView> golden = load_experiment(testing::golden_path("logdir_validation"));
   ASSERT_TRUE(ours.ok()) << ours.status();
   ASSERT_TRUE(golden.ok()) << golden.status();
   EXPECT_TRUE(ours->diagnostics.empty());
   std::string diff;
-  EXPECT_TRUE(testing::proto_equal(ours->experiment, golden->experiment, &diff)) << diff;
+  EXPECT_TRUE(testing::proto_equal(testing::to_proto(ours->experiment), testing::to_proto(golden->experiment), &diff))
+      << diff;
 
   // The golden sessions never end (STATUS_UNKNOWN); ours end successfully at kEndTime.
-  proto::hparams::ListSessionGroupsResponse expected = golden->session_groups;
+  proto::hparams::ListSessionGroupsResponse expected = testing::to_proto(golden->session_groups);
   ASSERT_EQ(expected.session_groups_size(), 8);
   for (auto& group : *expected.mutable_session_groups()) {
     ASSERT_EQ(group.sessions_size(), 1);
@@ -290,7 +292,7 @@ TEST(CallbacksGolden, TensorBoardSeesTheSameExperimentAsForTheGoldenLogdirWithSu
     group.mutable_sessions(0)->set_status(proto::hparams::STATUS_SUCCESS);
     group.mutable_sessions(0)->set_end_time_secs(kEndTime);
   }
-  EXPECT_TRUE(testing::proto_equal(ours->session_groups, expected, &diff)) << diff;
+  EXPECT_TRUE(testing::proto_equal(testing::to_proto(ours->session_groups), expected, &diff)) << diff;
 }
 
 // --- TensorBoardCallback --------------------------------------------------------
@@ -466,15 +468,14 @@ TEST(KerasCallback, AFailedRunShowsAsAFailedSessionInTheDashboard) {
       ASSERT_TRUE(callbacks.on_train_failed(absl::InternalError("diverged")).ok());
     }
   }
-  absl::StatusOr<ExperimentView> view = LoadExperiment(root);
+  absl::StatusOr<ExperimentView> view = load_experiment(root);
   ASSERT_TRUE(view.ok()) << view.status();
-  std::map<std::string, proto::hparams::Status> status_by_run;
-  for (const auto& group : view->session_groups.session_groups()) {
-    for (const auto& session : group.sessions()) status_by_run[session.name()] = session.status();
+  std::map<std::string, SessionStatus> status_by_run;
+  for (const auto& group : view->session_groups) {
+    for (const auto& session : group.sessions) status_by_run[session.name] = session.status;
   }
-  EXPECT_EQ(status_by_run, (std::map<std::string, proto::hparams::Status>{
-                               {"run-0", proto::hparams::STATUS_SUCCESS},
-                               {"run-1", proto::hparams::STATUS_FAILURE}}));
+  EXPECT_EQ(status_by_run, (std::map<std::string, SessionStatus>{{"run-0", STATUS_SUCCESS},
+                                                                  {"run-1", STATUS_FAILURE}}));
 }
 
 TEST(KerasCallback, UsesTheTrialIdAsTheSessionGroupName) {

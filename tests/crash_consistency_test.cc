@@ -55,7 +55,7 @@ struct ReadBack {
 
 ReadBack ReadScalars(const std::string& logdir) {
   ReadBack back;
-  absl::StatusOr<std::vector<RunFiles>> runs = ListRuns(logdir);
+  absl::StatusOr<std::vector<RunFiles>> runs = list_runs(logdir);
   if (!runs.ok() || runs->empty()) return back;
   for (const std::string& path : runs->front().files) {
     RecordReaderOptions options;

@@ -31,6 +31,7 @@
 #include "hparams/summary.h"
 #include "hparams_test_support.h"
 #include "io_test_util.h"
+#include "view_proto.h"
 
 namespace hp {
 namespace {
@@ -160,9 +161,10 @@ std::string Differences(const google::protobuf::Message& ours, const google::pro
 }
 
 // Everything in which our view of a logdir differs from TensorBoard's
-// answer, or "" when they agree.
+// answer, or "" when they agree: every field of both answers, compared as
+// the plugin's protos.
 std::string CompareWithAnswer(const ExperimentView& view, const Answer& answer, bool sorted_domains) {
-  hpb::Experiment ours = view.experiment;
+  hpb::Experiment ours = testing::to_proto(view.experiment);
   hpb::Experiment theirs = answer.experiment;
   if (sorted_domains) {
     SortInferredDomains(&ours);
@@ -170,7 +172,7 @@ std::string CompareWithAnswer(const ExperimentView& view, const Answer& answer, 
   }
   std::string out;
   if (std::string d = Differences(ours, theirs); !d.empty()) out += "experiment:\n" + d;
-  if (std::string d = Differences(view.session_groups, answer.session_groups); !d.empty()) {
+  if (std::string d = Differences(testing::to_proto(view.session_groups), answer.session_groups); !d.empty()) {
     out += "session_groups:\n" + d;
   }
   std::set<std::string> runs;
@@ -213,19 +215,19 @@ TEST(Differential, ExperimentFieldsMustBeUtf8) {
   run.name = ".";
   proto::Event event;
   *event.mutable_summary() = *summary;
-  AccumulateEvent(event, &run, nullptr);
+  ASSERT_TRUE(testing::accumulate_event(event, &run, nullptr));
   ASSERT_TRUE(run.experiment.has_value());
-  EXPECT_EQ(run.experiment->name(), "exp");
-  EXPECT_EQ(run.experiment->user(), "alice");
-  EXPECT_EQ(run.experiment->description(), "d");
-  EXPECT_EQ(run.experiment->time_created_secs(), 5.0);
+  EXPECT_EQ(run.experiment->name, "exp");
+  EXPECT_EQ(run.experiment->user, "alice");
+  EXPECT_EQ(run.experiment->description, "d");
+  EXPECT_EQ(run.experiment->time_created_secs, 5.0);
 }
 
 TEST(Differential, EveryLogdirReadsAsTensorBoardShowsIt) {
   for (const std::string& name : CaseNames()) {
     SCOPED_TRACE(name);
     Answer answer = ReadAnswer(name);
-    absl::StatusOr<ExperimentView> view = LoadExperiment(kDifferential + "/" + name + "/logdir");
+    absl::StatusOr<ExperimentView> view = load_experiment(kDifferential + "/" + name + "/logdir");
     ASSERT_TRUE(view.ok()) << view.status();
     if (answer.error) {
       EXPECT_TRUE(HasDiagnostic(*view, DiagnosticKind::kStepBeyondInt32));
@@ -778,7 +780,7 @@ TEST(Differential, EveryCaseTheApiCanSayReadsBackAsTensorBoardShowsIt) {
     { CaseWriter cw(root); it->second.write(cw); }
     if (!it->second.refusal.empty() && name != "s36_v1_api") continue;
     SCOPED_TRACE(it->second.refusal);
-    absl::StatusOr<ExperimentView> view = LoadExperiment(root);
+    absl::StatusOr<ExperimentView> view = load_experiment(root);
     ASSERT_TRUE(view.ok()) << view.status();
     Answer answer = ReadAnswer(name);
     if (answer.error) {
@@ -789,9 +791,9 @@ TEST(Differential, EveryCaseTheApiCanSayReadsBackAsTensorBoardShowsIt) {
         CompareWithAnswer(*view, answer, view->source == ExperimentSource::kInferred);
     if (name == "s36_v1_api") {
       // What the v1 API adds, which the C++ API now spells too.
-      EXPECT_EQ(view->experiment.user(), answer.experiment.user());
-      EXPECT_EQ(view->experiment.description(), answer.experiment.description());
-      EXPECT_EQ(view->experiment.user(), "alice");
+      EXPECT_EQ(view->experiment.user, answer.experiment.user());
+      EXPECT_EQ(view->experiment.description, answer.experiment.description());
+      EXPECT_EQ(view->experiment.user, "alice");
     }
     if (ReadDifferences().count(name) || name == "s36_v1_api") {
       EXPECT_NE(differences, "") << "documented difference is gone";
@@ -967,7 +969,7 @@ TEST(Differential, EveryCaseTheCliCanSayReadsBackAsTensorBoardShowsIt) {
       }
       ASSERT_TRUE(RunCli(args)) << ::testing::PrintToString(args);
     }
-    absl::StatusOr<ExperimentView> view = LoadExperiment(root);
+    absl::StatusOr<ExperimentView> view = load_experiment(root);
     ASSERT_TRUE(view.ok()) << view.status();
     EXPECT_EQ(CompareWithAnswer(*view, ReadAnswer(name), view->source == ExperimentSource::kInferred), "");
   }

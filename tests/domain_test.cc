@@ -21,9 +21,9 @@ TEST(Discrete, BuildsFromBracedLiteralsOfEachKind) {
   EXPECT_TRUE(ints.status().ok());
   EXPECT_TRUE(strings.values()[0].is_string());
   EXPECT_TRUE(bools.values()[0].is_bool());
-  EXPECT_EQ(ints.data_type(), proto::hparams::DATA_TYPE_FLOAT64);
-  EXPECT_EQ(strings.data_type(), proto::hparams::DATA_TYPE_STRING);
-  EXPECT_EQ(bools.data_type(), proto::hparams::DATA_TYPE_BOOL);
+  EXPECT_EQ(ints.data_type(), DATA_TYPE_FLOAT64);
+  EXPECT_EQ(strings.data_type(), DATA_TYPE_STRING);
+  EXPECT_EQ(bools.data_type(), DATA_TYPE_BOOL);
 }
 
 TEST(Discrete, SortsAndKeepsDuplicatesAsPython) {
@@ -65,7 +65,7 @@ TEST(Discrete, InvalidDomainsReportWhy) {
     EXPECT_EQ(c.domain.status().code(), absl::StatusCode::kInvalidArgument) << c.mentions;
     EXPECT_NE(c.domain.status().message().find(c.mentions), std::string::npos)
         << c.domain.status();
-    EXPECT_EQ(c.domain.data_type(), proto::hparams::DATA_TYPE_UNSET);
+    EXPECT_EQ(c.domain.data_type(), DATA_TYPE_UNSET);
   }
   EXPECT_FALSE(Discrete::Create({}).ok());
   EXPECT_TRUE(Discrete::Create({1, 2}).ok());

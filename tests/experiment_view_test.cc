@@ -1,4 +1,4 @@
-// Tests for hp::BuildExperimentView over event streams built from the golden
+// Tests for hp::build_experiment_view over event streams built from the golden
 // summaries, compared with what the real TensorBoard server returned.
 #include "hparams/experiment_view.h"
 
@@ -12,6 +12,9 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "event_decoder.h"
+#include "internal/scalar_event.h"
+#include "view_proto.h"
 
 namespace hp {
 namespace {
@@ -80,7 +83,7 @@ RunData MakeRun(const std::string& name, const std::vector<proto::Event>& events
                 std::vector<Diagnostic>* diagnostics = nullptr) {
   RunData run;
   run.name = name;
-  for (const proto::Event& event : events) AccumulateEvent(event, &run, diagnostics);
+  for (const proto::Event& event : events) testing::accumulate_event(event, &run, diagnostics);
   return run;
 }
 
@@ -125,85 +128,86 @@ void ExpectEqualProto(const google::protobuf::Message& actual, const google::pro
 }
 
 TEST(ExperimentView, GoldenLogdirEqualsWhatTensorBoardServes) {
-  ExperimentView view = BuildExperimentView(GoldenLogdirRuns());
+  ExperimentView view = build_experiment_view(GoldenLogdirRuns());
   EXPECT_EQ(view.source, ExperimentSource::kConfig);
   EXPECT_EQ(view.config_run, ".");
   EXPECT_THAT(view.diagnostics, ::testing::IsEmpty());
-  ExpectEqualProto(view.experiment, GoldenJson<hpb::Experiment>("expected/experiment.json"));
-  ExpectEqualProto(view.session_groups, GoldenJson<hpb::ListSessionGroupsResponse>("expected/session_groups.json"));
+  ExpectEqualProto(testing::to_proto(view.experiment), GoldenJson<hpb::Experiment>("expected/experiment.json"));
+  ExpectEqualProto(testing::to_proto(view.session_groups), GoldenJson<hpb::ListSessionGroupsResponse>("expected/session_groups.json"));
 }
 
 TEST(ExperimentView, ValidationGroupMetricsComeFromTheSubdirectoryNotTheDecoy) {
-  ExperimentView view = BuildExperimentView(GoldenValidationRuns());
-  ExpectEqualProto(view.experiment, GoldenJson<hpb::Experiment>("expected_validation/experiment.json"));
-  ExpectEqualProto(view.session_groups,
+  ExperimentView view = build_experiment_view(GoldenValidationRuns());
+  ExpectEqualProto(testing::to_proto(view.experiment), GoldenJson<hpb::Experiment>("expected_validation/experiment.json"));
+  ExpectEqualProto(testing::to_proto(view.session_groups),
                    GoldenJson<hpb::ListSessionGroupsResponse>("expected_validation/session_groups.json"));
 }
 
 TEST(ExperimentView, RunOrderDoesNotChangeTheResult) {
   std::vector<RunData> runs = GoldenLogdirRuns();
   std::reverse(runs.begin(), runs.end());
-  ExperimentView view = BuildExperimentView(std::move(runs));
-  ExpectEqualProto(view.session_groups, GoldenJson<hpb::ListSessionGroupsResponse>("expected/session_groups.json"));
+  ExperimentView view = build_experiment_view(std::move(runs));
+  ExpectEqualProto(testing::to_proto(view.session_groups), GoldenJson<hpb::ListSessionGroupsResponse>("expected/session_groups.json"));
   EXPECT_EQ(view.runs.front().name, ".");
 }
 
 TEST(ExperimentView, WithoutConfigTheExperimentIsInferred) {
   std::vector<RunData> runs = GoldenValidationRuns();
   runs.erase(runs.begin());  // drop the config
-  ExperimentView view = BuildExperimentView(std::move(runs));
+  ExperimentView view = build_experiment_view(std::move(runs));
   EXPECT_EQ(view.source, ExperimentSource::kInferred);
-  const hpb::Experiment& experiment = view.experiment;
+  const Experiment& experiment = view.experiment;
   // All three differ, so they are sorted by name.
-  ASSERT_EQ(experiment.hparam_infos_size(), 3);
-  const hpb::HParamInfo& dropout = experiment.hparam_infos(0);
-  EXPECT_EQ(dropout.name(), "dropout");
-  EXPECT_EQ(dropout.type(), hpb::DATA_TYPE_FLOAT64);
-  EXPECT_TRUE(dropout.differs());
-  EXPECT_EQ(dropout.domain_interval().min_value(), 0.1);
-  EXPECT_EQ(dropout.domain_interval().max_value(), 0.2);
-  const hpb::HParamInfo& num_units = experiment.hparam_infos(1);
-  EXPECT_EQ(num_units.name(), "num_units");
-  EXPECT_EQ(num_units.domain_interval().min_value(), 16);
-  EXPECT_EQ(num_units.domain_interval().max_value(), 32);
-  const hpb::HParamInfo& optimizer = experiment.hparam_infos(2);
-  EXPECT_EQ(optimizer.type(), hpb::DATA_TYPE_STRING);
-  ASSERT_EQ(optimizer.domain_discrete().values_size(), 2);
-  EXPECT_EQ(optimizer.domain_discrete().values(0).string_value(), "adam");
-  EXPECT_EQ(optimizer.domain_discrete().values(1).string_value(), "sgd");
+  ASSERT_EQ(experiment.hparam_infos.size(), 3u);
+  const HParamInfo& dropout = experiment.hparam_infos[0];
+  EXPECT_EQ(dropout.name, "dropout");
+  EXPECT_EQ(dropout.type, DATA_TYPE_FLOAT64);
+  EXPECT_TRUE(dropout.differs);
+  ASSERT_TRUE(dropout.domain_interval.has_value());
+  EXPECT_FALSE(dropout.domain_discrete.has_value());
+  EXPECT_EQ(dropout.domain_interval->min_value, 0.1);
+  EXPECT_EQ(dropout.domain_interval->max_value, 0.2);
+  const HParamInfo& num_units = experiment.hparam_infos[1];
+  EXPECT_EQ(num_units.name, "num_units");
+  ASSERT_TRUE(num_units.domain_interval.has_value());
+  EXPECT_EQ(num_units.domain_interval->min_value, 16);
+  EXPECT_EQ(num_units.domain_interval->max_value, 32);
+  const HParamInfo& optimizer = experiment.hparam_infos[2];
+  EXPECT_EQ(optimizer.type, DATA_TYPE_STRING);
+  ASSERT_TRUE(optimizer.domain_discrete.has_value());
+  EXPECT_EQ(*optimizer.domain_discrete, (std::vector<Value>{"adam", "sgd"}));
   // Metrics: every scalar below a session run, group = the subdirectory,
   // sorted by (tag, group).
-  ASSERT_EQ(experiment.metric_infos_size(), 2);
-  EXPECT_EQ(experiment.metric_infos(0).name().tag(), "epoch_accuracy");
-  EXPECT_EQ(experiment.metric_infos(0).name().group(), "train");
-  EXPECT_EQ(experiment.metric_infos(1).name().group(), "validation");
+  ASSERT_EQ(experiment.metric_infos.size(), 2u);
+  EXPECT_EQ(experiment.metric_infos[0].name.tag, "epoch_accuracy");
+  EXPECT_EQ(experiment.metric_infos[0].name.group, "train");
+  EXPECT_EQ(experiment.metric_infos[1].name.group, "validation");
   // Each session then reports both.
-  ASSERT_EQ(view.session_groups.session_groups_size(), 8);
-  EXPECT_EQ(view.session_groups.session_groups(0).sessions(0).metric_values_size(), 2);
+  ASSERT_EQ(view.session_groups.size(), 8u);
+  EXPECT_EQ(view.session_groups[0].sessions[0].metric_values.size(), 2u);
 }
 
 TEST(ExperimentView, InferredHParamThatIsTheSameEverywhereDoesNotDifferAndSortsLast) {
   proto::Summary a = GoldenSummary("hparams_trial_0");  // (16, 0.1, adam)
   proto::Summary b = GoldenSummary("hparams_trial_1");  // (16, 0.1, sgd)
-  ExperimentView view = BuildExperimentView(
+  ExperimentView view = build_experiment_view(
       {MakeRun("a", {SummaryEvent(a, 0, 1)}), MakeRun("b", {SummaryEvent(b, 0, 1)})});
-  ASSERT_EQ(view.experiment.hparam_infos_size(), 3);
-  EXPECT_EQ(view.experiment.hparam_infos(0).name(), "optimizer");
-  EXPECT_TRUE(view.experiment.hparam_infos(0).differs());
-  EXPECT_EQ(view.experiment.hparam_infos(1).name(), "dropout");
-  EXPECT_FALSE(view.experiment.hparam_infos(1).differs());
-  EXPECT_EQ(view.experiment.hparam_infos(2).name(), "num_units");
+  ASSERT_EQ(view.experiment.hparam_infos.size(), 3u);
+  EXPECT_EQ(view.experiment.hparam_infos[0].name, "optimizer");
+  EXPECT_TRUE(view.experiment.hparam_infos[0].differs);
+  EXPECT_EQ(view.experiment.hparam_infos[1].name, "dropout");
+  EXPECT_FALSE(view.experiment.hparam_infos[1].differs);
+  EXPECT_EQ(view.experiment.hparam_infos[2].name, "num_units");
 }
 
 TEST(ExperimentView, InferredBoolsAreDiscreteAndMixedTypesBecomeStrings) {
-  ExperimentView view = BuildExperimentView({MakeRun("a", {SummaryEvent(GoldenSummary("edge_bool"), 0, 1)}),
+  ExperimentView view = build_experiment_view({MakeRun("a", {SummaryEvent(GoldenSummary("edge_bool"), 0, 1)}),
                                              MakeRun("b", {SummaryEvent(GoldenSummary("edge_bool_false"), 0, 1)})});
-  ASSERT_EQ(view.experiment.hparam_infos_size(), 1);
-  const hpb::HParamInfo& info = view.experiment.hparam_infos(0);
-  EXPECT_EQ(info.type(), hpb::DATA_TYPE_BOOL);
-  ASSERT_EQ(info.domain_discrete().values_size(), 2);
-  EXPECT_FALSE(info.domain_discrete().values(0).bool_value());
-  EXPECT_TRUE(info.domain_discrete().values(1).bool_value());
+  ASSERT_EQ(view.experiment.hparam_infos.size(), 1u);
+  const HParamInfo& info = view.experiment.hparam_infos[0];
+  EXPECT_EQ(info.type, DATA_TYPE_BOOL);
+  ASSERT_TRUE(info.domain_discrete.has_value());
+  EXPECT_EQ(*info.domain_discrete, (std::vector<Value>{false, true}));
 
   // A number and a string for the same name: the plugin falls back to strings.
   proto::Summary number = GoldenSummary("hparams_trial_0");
@@ -212,41 +216,40 @@ TEST(ExperimentView, InferredBoolsAreDiscreteAndMixedTypesBecomeStrings) {
   (*data.mutable_session_start_info()->mutable_hparams())["num_units"].set_string_value("big");
   proto::Summary text = number;
   text.mutable_value(0)->mutable_metadata()->mutable_plugin_data()->set_content(data.SerializeAsString());
-  view = BuildExperimentView({MakeRun("a", {SummaryEvent(number, 0, 1)}), MakeRun("b", {SummaryEvent(text, 0, 1)})});
-  const hpb::HParamInfo* num_units = nullptr;
-  for (const auto& i : view.experiment.hparam_infos()) {
-    if (i.name() == "num_units") num_units = &i;
+  view = build_experiment_view({MakeRun("a", {SummaryEvent(number, 0, 1)}), MakeRun("b", {SummaryEvent(text, 0, 1)})});
+  const HParamInfo* num_units = nullptr;
+  for (const auto& i : view.experiment.hparam_infos) {
+    if (i.name == "num_units") num_units = &i;
   }
   ASSERT_NE(num_units, nullptr);
-  EXPECT_EQ(num_units->type(), hpb::DATA_TYPE_STRING);
-  ASSERT_EQ(num_units->domain_discrete().values_size(), 2);
-  EXPECT_EQ(num_units->domain_discrete().values(0).string_value(), "16.0");
-  EXPECT_EQ(num_units->domain_discrete().values(1).string_value(), "big");
+  EXPECT_EQ(num_units->type, DATA_TYPE_STRING);
+  ASSERT_TRUE(num_units->domain_discrete.has_value());
+  EXPECT_EQ(*num_units->domain_discrete, (std::vector<Value>{"16.0", "big"}));
 }
 
 TEST(ExperimentView, NothingLoggedGivesAnEmptyExperiment) {
-  ExperimentView view = BuildExperimentView({MakeRun("a", {SummaryEvent(FloatValScalar("loss", 1), 1, 1)})});
+  ExperimentView view = build_experiment_view({MakeRun("a", {SummaryEvent(FloatValScalar("loss", 1), 1, 1)})});
   EXPECT_EQ(view.source, ExperimentSource::kEmpty);
-  EXPECT_EQ(view.experiment.hparam_infos_size(), 0);
-  EXPECT_EQ(view.experiment.metric_infos_size(), 0);
-  EXPECT_EQ(view.session_groups.session_groups_size(), 0);
+  EXPECT_TRUE(view.experiment.hparam_infos.empty());
+  EXPECT_TRUE(view.experiment.metric_infos.empty());
+  EXPECT_TRUE(view.session_groups.empty());
 }
 
 TEST(ExperimentView, LastScalarEventWinsWithItsStepAndWallTime) {
   std::vector<RunData> runs = GoldenLogdirRuns();
   RunData& run0 = runs[1];
-  AccumulateEvent(SummaryEvent(FloatValScalar("accuracy", 0.25f), 9, 1600000009.0), &run0, nullptr);
-  AccumulateEvent(SummaryEvent(FloatValScalar("accuracy", 0.5f), 4, 1600000004.0), &run0, nullptr);
-  ExperimentView view = BuildExperimentView(std::move(runs));
-  const hpb::Session* session = nullptr;
-  for (const auto& group : view.session_groups.session_groups()) {
-    if (group.sessions(0).name() == "run-0") session = &group.sessions(0);
+  testing::accumulate_event(SummaryEvent(FloatValScalar("accuracy", 0.25f), 9, 1600000009.0), &run0, nullptr);
+  testing::accumulate_event(SummaryEvent(FloatValScalar("accuracy", 0.5f), 4, 1600000004.0), &run0, nullptr);
+  ExperimentView view = build_experiment_view(std::move(runs));
+  const Session* session = nullptr;
+  for (const auto& group : view.session_groups) {
+    if (group.sessions[0].name == "run-0") session = &group.sessions[0];
   }
   ASSERT_NE(session, nullptr);
-  ASSERT_EQ(session->metric_values_size(), 1);
-  EXPECT_EQ(session->metric_values(0).value(), 0.5);
-  EXPECT_EQ(session->metric_values(0).training_step(), 4);
-  EXPECT_EQ(session->metric_values(0).wall_time_secs(), 1600000004.0);
+  ASSERT_EQ(session->metric_values.size(), 1u);
+  EXPECT_EQ(session->metric_values[0].value, 0.5);
+  EXPECT_EQ(session->metric_values[0].training_step, 4);
+  EXPECT_EQ(session->metric_values[0].wall_time_secs, 1600000004.0);
 }
 
 TEST(ExperimentView, ScalarLayoutsAllDecode) {
@@ -295,17 +298,17 @@ TEST(ExperimentView, MetadataOnTheFirstEventOnlyStillMakesLaterEventsScalars) {
 
 TEST(ExperimentView, SessionEndSetsStatusAndEndTime) {
   std::vector<RunData> runs = GoldenLogdirRuns();
-  AccumulateEvent(SummaryEvent(GoldenSummary("session_end_success"), 2, 1600000100.0), &runs[1], nullptr);
-  ExperimentView view = BuildExperimentView(std::move(runs));
+  testing::accumulate_event(SummaryEvent(GoldenSummary("session_end_success"), 2, 1600000100.0), &runs[1], nullptr);
+  ExperimentView view = build_experiment_view(std::move(runs));
   int seen = 0;
-  for (const auto& group : view.session_groups.session_groups()) {
-    const hpb::Session& s = group.sessions(0);
-    if (s.name() == "run-0") {
-      EXPECT_EQ(s.status(), hpb::STATUS_SUCCESS);
-      EXPECT_EQ(s.end_time_secs(), 1600000100.0);
+  for (const auto& group : view.session_groups) {
+    const Session& s = group.sessions[0];
+    if (s.name == "run-0") {
+      EXPECT_EQ(s.status, STATUS_SUCCESS);
+      EXPECT_EQ(s.end_time_secs, 1600000100.0);
       ++seen;
     } else {
-      EXPECT_EQ(s.status(), hpb::STATUS_UNKNOWN);
+      EXPECT_EQ(s.status, STATUS_UNKNOWN);
     }
   }
   EXPECT_EQ(seen, 1);
@@ -318,7 +321,7 @@ TEST(ExperimentView, FirstSessionStartWinsAndTheDuplicateIsReported) {
                          SummaryEvent(GoldenSummary("hparams_trial_7"), 0, 2)},
                         &diagnostics);
   EXPECT_EQ(run.session_start_count, 2);
-  EXPECT_EQ(run.session_start->hparams().at("optimizer").string_value(), "adam");
+  EXPECT_EQ(run.session_start->hparams.at("optimizer"), Value("adam"));
   ASSERT_EQ(diagnostics.size(), 1u);
   EXPECT_EQ(diagnostics[0].kind, DiagnosticKind::kDuplicateSessionStart);
   EXPECT_THAT(diagnostics[0].message, ::testing::HasSubstr("run-0"));
@@ -331,58 +334,61 @@ TEST(ExperimentView, SharedTrialIdMergesSessionsAndAveragesOnlyPresentMetrics) {
   runs.push_back(MakeRun("b", {SummaryEvent(start, 0, 1), SummaryEvent(FloatValScalar("m", 0.5f), 3, 10)}));
   runs.push_back(MakeRun("a", {SummaryEvent(start, 0, 1), SummaryEvent(FloatValScalar("m", 0.25f), 4, 20)}));
   runs.push_back(MakeRun("c", {SummaryEvent(start, 0, 1), SummaryEvent(FloatValScalar("other", 1), 1, 1)}));
-  ExperimentView view = BuildExperimentView(std::move(runs));
-  ASSERT_EQ(view.session_groups.session_groups_size(), 1);
-  const hpb::SessionGroup& group = view.session_groups.session_groups(0);
-  EXPECT_EQ(group.name(), "trial-7");
-  ASSERT_EQ(group.sessions_size(), 3);
-  EXPECT_EQ(group.sessions(0).name(), "a");
-  EXPECT_EQ(group.sessions(2).name(), "c");
-  const hpb::MetricValue* m = nullptr;
-  for (const auto& v : group.metric_values()) {
-    if (v.name().tag() == "m") m = &v;
+  ExperimentView view = build_experiment_view(std::move(runs));
+  ASSERT_EQ(view.session_groups.size(), 1u);
+  const SessionGroup& group = view.session_groups[0];
+  EXPECT_EQ(group.name, "trial-7");
+  ASSERT_EQ(group.sessions.size(), 3u);
+  EXPECT_EQ(group.sessions[0].name, "a");
+  EXPECT_EQ(group.sessions[2].name, "c");
+  const MetricValue* m = nullptr;
+  for (const auto& v : group.metric_values) {
+    if (v.name.tag == "m") m = &v;
   }
   ASSERT_NE(m, nullptr);
-  EXPECT_EQ(m->value(), (0.5 + 0.25) / 2);
-  EXPECT_EQ(m->training_step(), 3);  // (3 + 4) // 2
-  EXPECT_EQ(m->wall_time_secs(), 15);
+  EXPECT_EQ(m->value, (0.5 + 0.25) / 2);
+  EXPECT_EQ(m->training_step, 3);  // (3 + 4) // 2
+  EXPECT_EQ(m->wall_time_secs, 15);
 }
 
 TEST(ExperimentView, EmptyGroupNameGroupsByRunName) {
-  ExperimentView view = BuildExperimentView({MakeRun("x", {SummaryEvent(GoldenSummary("session_start_v1"), 0, 1)})});
-  ASSERT_EQ(view.session_groups.session_groups_size(), 1);
-  EXPECT_EQ(view.session_groups.session_groups(0).name(), "x");
+  ExperimentView view = build_experiment_view({MakeRun("x", {SummaryEvent(GoldenSummary("session_start_v1"), 0, 1)})});
+  ASSERT_EQ(view.session_groups.size(), 1u);
+  EXPECT_EQ(view.session_groups[0].name, "x");
 }
 
 TEST(ExperimentView, NaNHParamIsDroppedFromTheGroup) {
-  ExperimentView view = BuildExperimentView({MakeRun("x", {SummaryEvent(GoldenSummary("edge_nan"), 0, 1)})});
-  ASSERT_EQ(view.session_groups.session_groups_size(), 1);
+  ExperimentView view = build_experiment_view({MakeRun("x", {SummaryEvent(GoldenSummary("edge_nan"), 0, 1)})});
+  ASSERT_EQ(view.session_groups.size(), 1u);
   const auto& start = *view.runs[0].session_start;
-  ASSERT_FALSE(start.hparams().empty());
-  for (const auto& [name, value] : start.hparams()) {
-    if (value.kind_case() == google::protobuf::Value::kNumberValue && std::isnan(value.number_value())) {
-      EXPECT_EQ(view.session_groups.session_groups(0).hparams().count(name), 0u) << name;
+  ASSERT_FALSE(start.hparams.empty());
+  int nans = 0;
+  for (const auto& [name, value] : start.hparams) {
+    if (value.is_number() && std::isnan(value.as_double())) {
+      ++nans;
+      EXPECT_EQ(view.session_groups[0].hparams.count(name), 0u) << name;
     }
   }
+  EXPECT_GT(nans, 0);
 }
 
 TEST(ExperimentView, ConfigWithWrongGroupFindsNoMetricAndDoesNotFallBack) {
   std::vector<RunData> runs = GoldenValidationRuns();
   runs[0] = MakeRun(".", {SummaryEvent(GoldenSummary("hparams_config"), 0, 1)});  // group "" tag accuracy
-  ExperimentView view = BuildExperimentView(std::move(runs));
-  ASSERT_EQ(view.session_groups.session_groups_size(), 8);
-  for (const auto& group : view.session_groups.session_groups()) {
-    EXPECT_EQ(group.metric_values_size(), 0);
-    EXPECT_EQ(group.sessions(0).metric_values_size(), 0);
+  ExperimentView view = build_experiment_view(std::move(runs));
+  ASSERT_EQ(view.session_groups.size(), 8u);
+  for (const auto& group : view.session_groups) {
+    EXPECT_TRUE(group.metric_values.empty());
+    EXPECT_TRUE(group.sessions[0].metric_values.empty());
   }
 }
 
 TEST(ExperimentView, ConfigsInSeveralRunsUseTheRootAndAreReported) {
   std::vector<RunData> runs = GoldenValidationRuns();
-  AccumulateEvent(SummaryEvent(GoldenSummary("hparams_config"), 0, 1), &runs[1], nullptr);
-  ExperimentView view = BuildExperimentView(std::move(runs));
+  testing::accumulate_event(SummaryEvent(GoldenSummary("hparams_config"), 0, 1), &runs[1], nullptr);
+  ExperimentView view = build_experiment_view(std::move(runs));
   EXPECT_EQ(view.config_run, ".");
-  ExpectEqualProto(view.experiment, GoldenJson<hpb::Experiment>("expected_validation/experiment.json"));
+  ExpectEqualProto(testing::to_proto(view.experiment), GoldenJson<hpb::Experiment>("expected_validation/experiment.json"));
   ASSERT_EQ(view.diagnostics.size(), 1u);
   EXPECT_EQ(view.diagnostics[0].kind, DiagnosticKind::kMultipleConfigs);
 }
@@ -397,7 +403,7 @@ TEST(ExperimentView, SecondConfigInOneRunIsIgnoredAndReported) {
                         &diagnostics);
   EXPECT_EQ(run.experiment_count, 2);
   ASSERT_TRUE(run.experiment.has_value());
-  EXPECT_EQ(run.experiment->metric_infos(0).name().tag(), "accuracy");
+  EXPECT_EQ(run.experiment->metric_infos[0].name.tag, "accuracy");
   ASSERT_EQ(diagnostics.size(), 1u);
   EXPECT_EQ(diagnostics[0].kind, DiagnosticKind::kMultipleConfigs);
   EXPECT_THAT(diagnostics[0].message, ::testing::HasSubstr("more than one experiment config"));
@@ -427,11 +433,11 @@ TEST(ExperimentView, UndecodablePluginContentIsReported) {
 }
 
 TEST(ExperimentView, MetricRunJoinsLikeTensorBoard) {
-  EXPECT_EQ(MetricRun("run-0", ""), "run-0");
-  EXPECT_EQ(MetricRun("run-0", "validation"), "run-0/validation");
-  EXPECT_EQ(MetricRun(".", "validation"), "./validation");
-  EXPECT_EQ(MetricRun(".", ""), ".");
-  EXPECT_EQ(MetricRun("a", "/abs"), "/abs");
+  EXPECT_EQ(metric_run("run-0", ""), "run-0");
+  EXPECT_EQ(metric_run("run-0", "validation"), "run-0/validation");
+  EXPECT_EQ(metric_run(".", "validation"), "./validation");
+  EXPECT_EQ(metric_run(".", ""), ".");
+  EXPECT_EQ(metric_run("a", "/abs"), "/abs");
 }
 
 TEST(ExperimentView, RootSessionCannotReachGroupedMetrics) {
@@ -439,21 +445,22 @@ TEST(ExperimentView, RootSessionCannotReachGroupedMetrics) {
   runs.push_back(MakeRun(".", {SummaryEvent(GoldenSummary("hparams_config_validation"), 0, 1),
                                SummaryEvent(GoldenSummary("hparams_trial_0"), 0, 1)}));
   runs.push_back(MakeRun("validation", {SummaryEvent(TensorContentScalar("epoch_accuracy", 0.5f), 1, 1)}));
-  ExperimentView view = BuildExperimentView(std::move(runs));
-  ASSERT_EQ(view.session_groups.session_groups_size(), 1);
-  EXPECT_EQ(view.session_groups.session_groups(0).sessions(0).metric_values_size(), 0);
+  ExperimentView view = build_experiment_view(std::move(runs));
+  ASSERT_EQ(view.session_groups.size(), 1u);
+  EXPECT_TRUE(view.session_groups[0].sessions[0].metric_values.empty());
 }
 
-// AccumulateScalarRecord must either decline or do exactly what decoding
-// the record and calling AccumulateEvent does.
+// The fast path must either decline or do exactly what the protobuf path
+// does.
 void ExpectFastPathAgrees(const std::vector<proto::Event>& events, bool expect_fast_for_last) {
   RunData slow;
   RunData fast;
   bool last_fast = false;
   for (const proto::Event& event : events) {
-    AccumulateEvent(event, &slow, nullptr);
-    last_fast = AccumulateScalarRecord(event.SerializeAsString(), &fast);
-    if (!last_fast) AccumulateEvent(event, &fast, nullptr);
+    const std::string record = event.SerializeAsString();
+    ASSERT_TRUE(internal::accumulate_event_with_protobuf(record, &slow, nullptr));
+    last_fast = internal::accumulate_scalar_event(record, &fast);
+    if (!last_fast) ASSERT_TRUE(internal::accumulate_event_with_protobuf(record, &fast, nullptr));
   }
   EXPECT_EQ(last_fast, expect_fast_for_last);
   EXPECT_EQ(fast.tag_plugins, slow.tag_plugins);
@@ -535,8 +542,8 @@ TEST(ExperimentView, ScalarFastPathReadsAWideDtypeVarintLikeTheDecoder) {
   ASSERT_EQ(decoded.summary().value(0).tensor().dtype(), proto::DT_FLOAT);
   RunData slow = MakeRun("r", {SummaryEvent(FloatValScalar("acc", 0.5f), 1, 10)});
   RunData fast = slow;
-  AccumulateEvent(decoded, &slow, nullptr);
-  ASSERT_TRUE(AccumulateScalarRecord(record, &fast));
+  ASSERT_TRUE(internal::accumulate_event_with_protobuf(record, &slow, nullptr));
+  ASSERT_TRUE(internal::accumulate_scalar_event(record, &fast));
   EXPECT_EQ(slow.scalars.at("acc").value, 0.75);
   EXPECT_EQ(fast.scalars.at("acc").value, slow.scalars.at("acc").value);
   EXPECT_EQ(fast.scalars.at("acc").step, 7);
@@ -564,8 +571,8 @@ TEST(ExperimentView, ScalarFastPathReadsUnpackedValuesLikeTheDecoder) {
     ASSERT_TRUE(decoded.ParseFromString(record));
     RunData slow = MakeRun("r", {SummaryEvent(FloatValScalar("acc", 0.5f), 1, 10)});
     RunData fast = slow;
-    AccumulateEvent(decoded, &slow, nullptr);
-    ASSERT_TRUE(AccumulateScalarRecord(record, &fast));
+    ASSERT_TRUE(internal::accumulate_event_with_protobuf(record, &slow, nullptr));
+    ASSERT_TRUE(internal::accumulate_scalar_event(record, &fast));
     EXPECT_EQ(fast.scalars.at("acc").value, slow.scalars.at("acc").value);
     EXPECT_EQ(fast.scalars.at("acc").step, slow.scalars.at("acc").step);
   }
@@ -575,16 +582,77 @@ TEST(ExperimentView, ScalarFastPathDeclinesMalformedRecordsAndChangesNothing) {
   std::string record = WithoutMetadata(SummaryEvent(FloatValScalar("acc", 0.75f), 7, 17)).SerializeAsString();
   RunData run = MakeRun("r", {SummaryEvent(FloatValScalar("acc", 0.5f), 1, 10)});
   for (size_t cut = 0; cut < record.size(); ++cut) {
-    EXPECT_FALSE(AccumulateScalarRecord(std::string_view(record).substr(0, cut), &run)) << cut;
+    EXPECT_FALSE(internal::accumulate_scalar_event(std::string_view(record).substr(0, cut), &run)) << cut;
   }
   EXPECT_EQ(run.scalars.at("acc").value, 0.5);
-  EXPECT_TRUE(AccumulateScalarRecord(record, &run));
+  EXPECT_TRUE(internal::accumulate_scalar_event(record, &run));
   EXPECT_EQ(run.scalars.at("acc").value, 0.75);
 }
 
 TEST(ExperimentView, DiagnosticKindsHaveNames) {
-  EXPECT_EQ(DiagnosticKindName(DiagnosticKind::kCorruptRecord), "corrupt_record");
-  EXPECT_EQ(DiagnosticKindName(DiagnosticKind::kBadPluginVersion), "bad_plugin_version");
+  EXPECT_EQ(diagnostic_kind_name(DiagnosticKind::kCorruptRecord), "corrupt_record");
+  EXPECT_EQ(diagnostic_kind_name(DiagnosticKind::kBadPluginVersion), "bad_plugin_version");
+  EXPECT_EQ(diagnostic_kind_name(DiagnosticKind::kUnsupportedHParamValue), "unsupported_hparam_value");
+}
+
+// A protobuf Value may be null, a list or a struct; hp::Value holds none of
+// them. The view leaves such a value out, says so, and keeps the rest.
+TEST(ExperimentView, HParamValuesThePlainModelCannotHoldAreReportedNotDropped) {
+  proto::Summary start = GoldenSummary("hparams_trial_0");  // (16, 0.1, adam)
+  hpb::HParamsPluginData data;
+  ASSERT_TRUE(data.ParseFromString(start.value(0).metadata().plugin_data().content()));
+  auto& hparams = *data.mutable_session_start_info()->mutable_hparams();
+  hparams["empty"].set_null_value(google::protobuf::NULL_VALUE);
+  hparams["layers"].mutable_list_value()->add_values()->set_number_value(3);
+  (*hparams["nested"].mutable_struct_value()->mutable_fields())["a"].set_bool_value(true);
+  start.mutable_value(0)->mutable_metadata()->mutable_plugin_data()->set_content(data.SerializeAsString());
+  std::vector<Diagnostic> diagnostics;
+  RunData run = MakeRun("r", {SummaryEvent(start, 0, 1)}, &diagnostics);
+  ASSERT_TRUE(run.session_start.has_value());
+  std::vector<std::string> names;
+  for (const auto& [name, unused] : run.session_start->hparams) names.push_back(name);
+  EXPECT_THAT(names, ::testing::ElementsAre("dropout", "num_units", "optimizer"));
+  ASSERT_EQ(diagnostics.size(), 3u);
+  const char* expected[][2] = {{"'empty'", "null"}, {"'layers'", "list"}, {"'nested'", "struct"}};
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(diagnostics[i].kind, DiagnosticKind::kUnsupportedHParamValue);
+    EXPECT_EQ(diagnostics[i].run, "r");
+    EXPECT_THAT(diagnostics[i].message, ::testing::HasSubstr(expected[i][0]));
+    EXPECT_THAT(diagnostics[i].message, ::testing::HasSubstr(std::string("is a ") + expected[i][1] + " value"));
+  }
+
+  // The same for a value of a configured Discrete domain.
+  proto::Summary config = GoldenSummary("hparams_config");
+  ASSERT_TRUE(data.ParseFromString(config.value(0).metadata().plugin_data().content()));
+  hpb::HParamInfo* info = data.mutable_experiment()->mutable_hparam_infos(0);
+  ASSERT_TRUE(info->has_domain_discrete());
+  const int kept = info->domain_discrete().values_size();
+  info->mutable_domain_discrete()->add_values()->set_null_value(google::protobuf::NULL_VALUE);
+  config.mutable_value(0)->mutable_metadata()->mutable_plugin_data()->set_content(data.SerializeAsString());
+  diagnostics.clear();
+  RunData root = MakeRun(".", {SummaryEvent(config, 0, 1)}, &diagnostics);
+  ASSERT_TRUE(root.experiment.has_value());
+  ASSERT_TRUE(root.experiment->hparam_infos[0].domain_discrete.has_value());
+  EXPECT_EQ(root.experiment->hparam_infos[0].domain_discrete->size(), static_cast<size_t>(kept));
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].kind, DiagnosticKind::kUnsupportedHParamValue);
+  EXPECT_THAT(diagnostics[0].message, ::testing::HasSubstr("domain value of hparam '" + info->name() + "'"));
+}
+
+TEST(ExperimentView, AnEventThatDoesNotDecodeIsRejectedAndChangesNothing) {
+  RunData run = MakeRun("r", {SummaryEvent(FloatValScalar("acc", 0.5f), 1, 10)});
+  std::vector<Diagnostic> diagnostics;
+  EXPECT_FALSE(accumulate_event(std::string("\xff\xff\xff", 3), &run, &diagnostics));
+  EXPECT_TRUE(diagnostics.empty());
+  EXPECT_EQ(run.scalars.size(), 1u);
+  EXPECT_EQ(run.scalars.at("acc").value, 0.5);
+}
+
+TEST(ExperimentView, DataTypeOfAValueIsThePluginsType) {
+  EXPECT_EQ(data_type_of(Value(16)), DATA_TYPE_FLOAT64);
+  EXPECT_EQ(data_type_of(Value(0.5)), DATA_TYPE_FLOAT64);
+  EXPECT_EQ(data_type_of(Value("adam")), DATA_TYPE_STRING);
+  EXPECT_EQ(data_type_of(Value(true)), DATA_TYPE_BOOL);
 }
 
 }  // namespace

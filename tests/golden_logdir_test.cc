@@ -23,7 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::PinnedClock;
-using testing::read_logdir;
+using testing::read_logdir_events;
 
 constexpr double kHParamsTime = 1600000000.0;  // file_version and hparams events
 constexpr double kScalarTime = 1600000001.0;   // the step-1 metric events
@@ -34,8 +34,8 @@ std::string fresh_dir(const std::string& name) {
 }
 
 void ExpectSameLogdir(const std::string& golden_root, const std::string& our_root) {
-  const auto golden = read_logdir(golden_root);
-  const auto ours = read_logdir(our_root);
+  const auto golden = read_logdir_events(golden_root);
+  const auto ours = read_logdir_events(our_root);
   ASSERT_FALSE(golden.empty());
   EXPECT_EQ(ours.size(), golden.size()) << "number of event files";
   for (const auto& [dir, golden_events] : golden) {
@@ -195,7 +195,7 @@ TEST(GoldenLogdir, SessionEndAndExplicitTimesLandInTheEvent) {
     ASSERT_TRUE(session_end(STATUS_SUCCESS).ok());  // end time = the writer's clock
   }
   ASSERT_TRUE((*writer)->close().ok());
-  const auto events = read_logdir(root);
+  const auto events = read_logdir_events(root);
   ASSERT_EQ(events.at(".").size(), 2u);
   const proto::Event& event = events.at(".")[1];
   EXPECT_EQ(event.step(), 0);

@@ -39,11 +39,11 @@ std::string fresh_dir(const std::string& name) {
 // Session name -> its one metric value; checks what every session shares.
 std::map<std::string, double> succeeded_sessions(const ExperimentView& view) {
   std::map<std::string, double> out;
-  for (const auto& group : view.session_groups.session_groups()) {
-    for (const auto& session : group.sessions()) {
-      EXPECT_EQ(session.status(), proto::hparams::STATUS_SUCCESS) << session.name();
-      EXPECT_EQ(session.metric_values_size(), 1) << session.name();
-      if (session.metric_values_size() == 1) out[session.name()] = session.metric_values(0).value();
+  for (const auto& group : view.session_groups) {
+    for (const auto& session : group.sessions) {
+      EXPECT_EQ(session.status, STATUS_SUCCESS) << session.name;
+      EXPECT_EQ(session.metric_values.size(), 1u) << session.name;
+      if (session.metric_values.size() == 1) out[session.name] = session.metric_values[0].value;
     }
   }
   return out;
@@ -61,14 +61,14 @@ TEST(HParamsLibTorchSmoke, ASeededGridLogsEightCleanSessionsAndRepeatsExactly) {
     EXPECT_NE(run.output.find("run-7 done: val_accuracy"), std::string::npos) << run.output;
     EXPECT_NE(run.output.find("rank"), std::string::npos) << run.output;
 
-    absl::StatusOr<ExperimentView> view = LoadExperiment(logdir);
+    absl::StatusOr<ExperimentView> view = load_experiment(logdir);
     ASSERT_TRUE(view.ok()) << view.status();
     EXPECT_TRUE(view->diagnostics.empty()) << view->diagnostics.front().message;
     ASSERT_EQ(view->source, ExperimentSource::kConfig);
-    ASSERT_EQ(view->experiment.metric_infos_size(), 1);
-    EXPECT_EQ(view->experiment.metric_infos(0).name().group(), "validation");
-    EXPECT_EQ(view->experiment.metric_infos(0).name().tag(), "epoch_accuracy");
-    EXPECT_EQ(view->session_groups.session_groups_size(), 8);
+    ASSERT_EQ(view->experiment.metric_infos.size(), 1u);
+    EXPECT_EQ(view->experiment.metric_infos[0].name.group, "validation");
+    EXPECT_EQ(view->experiment.metric_infos[0].name.tag, "epoch_accuracy");
+    EXPECT_EQ(view->session_groups.size(), 8u);
     results.push_back(succeeded_sessions(*view));
     ASSERT_EQ(results.back().size(), 8u);
     for (const auto& [run_name, accuracy] : results.back()) {

@@ -306,7 +306,7 @@ struct PinnedClock {
 };
 
 // Relative directory -> the events of the one event file directly in it.
-inline std::map<std::string, std::vector<proto::Event>> read_logdir(const std::string& root) {
+inline std::map<std::string, std::vector<proto::Event>> read_logdir_events(const std::string& root) {
   namespace fs = std::filesystem;
   std::map<std::string, std::vector<proto::Event>> out;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {

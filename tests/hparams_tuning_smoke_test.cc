@@ -49,10 +49,10 @@ std::string fresh_dir(const std::string& name) {
 // Run name -> (group-relative metric tag -> value) from the dashboard view.
 std::map<std::string, double> metric_by_run(const ExperimentView& view) {
   std::map<std::string, double> out;
-  for (const auto& group : view.session_groups.session_groups()) {
-    for (const auto& session : group.sessions()) {
-      EXPECT_EQ(session.metric_values_size(), 1) << session.name();
-      if (session.metric_values_size() == 1) out[session.name()] = session.metric_values(0).value();
+  for (const auto& group : view.session_groups) {
+    for (const auto& session : group.sessions) {
+      EXPECT_EQ(session.metric_values.size(), 1u) << session.name;
+      if (session.metric_values.size() == 1) out[session.name] = session.metric_values[0].value;
     }
   }
   return out;
@@ -65,26 +65,23 @@ void ExpectSeedGrid(const ExperimentView& view, const std::string& metric_group,
   EXPECT_TRUE(view.diagnostics.empty()) << view.diagnostics.front().message;
   ASSERT_EQ(view.source, ExperimentSource::kConfig);
   EXPECT_EQ(view.config_run, ".");
-  ASSERT_EQ(view.experiment.metric_infos_size(), 1);
-  EXPECT_EQ(view.experiment.metric_infos(0).name().group(), metric_group);
-  EXPECT_EQ(view.experiment.metric_infos(0).name().tag(), metric_tag);
-  ASSERT_EQ(view.experiment.hparam_infos_size(), 3);
+  ASSERT_EQ(view.experiment.metric_infos.size(), 1u);
+  EXPECT_EQ(view.experiment.metric_infos[0].name.group, metric_group);
+  EXPECT_EQ(view.experiment.metric_infos[0].name.tag, metric_tag);
+  ASSERT_EQ(view.experiment.hparam_infos.size(), 3u);
 
   // Same trials, hence the same group names, as the golden experiment.
-  absl::StatusOr<ExperimentView> golden = LoadExperiment(testing::golden_path("logdir_validation"));
+  absl::StatusOr<ExperimentView> golden = load_experiment(testing::golden_path("logdir_validation"));
   ASSERT_TRUE(golden.ok()) << golden.status();
-  ASSERT_EQ(view.session_groups.session_groups_size(), 8);
+  ASSERT_EQ(view.session_groups.size(), 8u);
+  ASSERT_EQ(golden->session_groups.size(), 8u);
   for (int g = 0; g < 8; ++g) {
-    const auto& ours = view.session_groups.session_groups(g);
-    const auto& theirs = golden->session_groups.session_groups(g);
-    EXPECT_EQ(ours.name(), theirs.name());
-    ASSERT_EQ(ours.sessions_size(), 1);
-    EXPECT_EQ(ours.sessions(0).name(), theirs.sessions(0).name());
-    proto::hparams::SessionGroup our_hparams, their_hparams;
-    *our_hparams.mutable_hparams() = ours.hparams();
-    *their_hparams.mutable_hparams() = theirs.hparams();
-    std::string diff;
-    EXPECT_TRUE(testing::proto_equal(our_hparams, their_hparams, &diff)) << diff;
+    const auto& ours = view.session_groups[g];
+    const auto& theirs = golden->session_groups[g];
+    EXPECT_EQ(ours.name, theirs.name);
+    ASSERT_EQ(ours.sessions.size(), 1u);
+    EXPECT_EQ(ours.sessions[0].name, theirs.sessions[0].name);
+    EXPECT_EQ(ours.hparams, theirs.hparams);
   }
   const std::map<std::string, double> metrics = metric_by_run(view);
   ASSERT_EQ(metrics.size(), 8u);
@@ -105,13 +102,14 @@ TEST(HParamsTuningSmoke, CallbacksModeLogsEightSucceededKerasStyleRuns) {
     EXPECT_TRUE(fs::is_directory(dir + "/train")) << dir;
     EXPECT_TRUE(fs::is_directory(dir + "/validation")) << dir;
   }
-  absl::StatusOr<ExperimentView> view = LoadExperiment(logdir);
+  absl::StatusOr<ExperimentView> view = load_experiment(logdir);
   ASSERT_TRUE(view.ok()) << view.status();
   ExpectSeedGrid(*view, "validation", "epoch_accuracy");
-  for (const auto& group : view->session_groups.session_groups()) {
-    EXPECT_EQ(group.sessions(0).status(), proto::hparams::STATUS_SUCCESS) << group.sessions(0).name();
+  for (const auto& group : view->session_groups) {
+    EXPECT_EQ(group.sessions[0].status, STATUS_SUCCESS) << group.sessions[0].name;
     // Keras numbers the one epoch 0.
-    EXPECT_EQ(group.sessions(0).metric_values(0).training_step(), 0);
+    ASSERT_FALSE(group.sessions[0].metric_values.empty());
+    EXPECT_EQ(group.sessions[0].metric_values[0].training_step, 0);
   }
   // Training logs land in train/, as Keras's TensorBoard callback writes them.
   const RunData* train = view->find_run("run-0/train");
@@ -129,13 +127,14 @@ TEST(HParamsTuningSmoke, DirectModeLogsTheTutorialsAccuracyScalarAtStepOne) {
   const RunResult run =
       run_tuning("--mode direct --logdir '" + logdir + "' --train-limit " + kTrainLimit);
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  absl::StatusOr<ExperimentView> view = LoadExperiment(logdir);
+  absl::StatusOr<ExperimentView> view = load_experiment(logdir);
   ASSERT_TRUE(view.ok()) << view.status();
   ExpectSeedGrid(*view, "", "accuracy");
-  for (const auto& group : view->session_groups.session_groups()) {
+  for (const auto& group : view->session_groups) {
     // hp::Trial::end() records the success the tutorial's hp.hparams() leaves UNKNOWN.
-    EXPECT_EQ(group.sessions(0).status(), proto::hparams::STATUS_SUCCESS);
-    EXPECT_EQ(group.sessions(0).metric_values(0).training_step(), 1);
+    EXPECT_EQ(group.sessions[0].status, STATUS_SUCCESS);
+    ASSERT_FALSE(group.sessions[0].metric_values.empty());
+    EXPECT_EQ(group.sessions[0].metric_values[0].training_step, 1);
   }
   EXPECT_EQ(view->runs.size(), 9u) << "the root and run-0..7, no subdirectories";
 }
@@ -148,7 +147,7 @@ TEST(HParamsTuningSmoke, ASeedGivesTheSameAccuraciesInBothModesAndEveryRun) {
     const RunResult run = run_tuning("--mode " + mode + " --seed 7 --logdir '" + logdir +
                                      "' --train-limit " + kTrainLimit);
     ASSERT_EQ(run.exit_code, 0) << run.output;
-    absl::StatusOr<ExperimentView> view = LoadExperiment(logdir);
+    absl::StatusOr<ExperimentView> view = load_experiment(logdir);
     ASSERT_TRUE(view.ok()) << view.status();
     results.push_back(metric_by_run(*view));
     ASSERT_EQ(results.back().size(), 8u);
@@ -180,8 +179,8 @@ TEST(HParamsTuningSmoke, ASweepOfSingleTrialsEqualsTheOneProcessRun) {
     EXPECT_EQ(task.output.find("--- Starting trial: run-" + std::to_string((trial + 1) % 8)),
               std::string::npos) << "trial " << trial << " ran others too";
   }
-  absl::StatusOr<ExperimentView> whole_view = LoadExperiment(whole);
-  absl::StatusOr<ExperimentView> sweep_view = LoadExperiment(sweep);
+  absl::StatusOr<ExperimentView> whole_view = load_experiment(whole);
+  absl::StatusOr<ExperimentView> sweep_view = load_experiment(sweep);
   ASSERT_TRUE(whole_view.ok()) << whole_view.status();
   ASSERT_TRUE(sweep_view.ok()) << sweep_view.status();
   ExpectSeedGrid(*sweep_view, "", "accuracy");  // also: one config, no diagnostics

@@ -20,6 +20,7 @@
 #include "hparams/env.h"
 #include "hparams/proto/event.pb.h"
 #include "hparams/record_reader.h"
+#include "hparams/summary.h"  // EventFileReader
 
 namespace hp {
 namespace test_util {

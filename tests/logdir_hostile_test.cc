@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "hparams/env.h"
 #include "hparams/reader.h"
+#include "view_proto.h"
 
 namespace hp {
 namespace {
@@ -68,7 +69,7 @@ class LogdirHostileTest : public ::testing::Test {
     logdir_ = ::testing::TempDir() + "/logdir_hostile_" + info->name();
     fs::remove_all(logdir_);
     fs::copy(kGolden + "/logdir", logdir_, fs::copy_options::recursive);
-    clean_ = LoadExperiment(logdir_);
+    clean_ = load_experiment(logdir_);
     ASSERT_TRUE(clean_.ok()) << clean_.status();
   }
   void TearDown() override { fs::remove_all(logdir_); }
@@ -76,7 +77,7 @@ class LogdirHostileTest : public ::testing::Test {
   absl::StatusOr<ExperimentView> load() {
     LoadOptions options;
     options.env = &env_;
-    return LoadExperiment(logdir_, options);
+    return load_experiment(logdir_, options);
   }
 
   std::vector<std::string> run_names(const ExperimentView& view) {
@@ -99,7 +100,7 @@ TEST_F(LogdirHostileTest, SymlinkLoopsAreNotDescended) {
   ASSERT_TRUE(view.ok()) << view.status();
   EXPECT_LT(env_.listings(), 50);
   EXPECT_EQ(run_names(*view), run_names(*clean_));
-  EXPECT_EQ(view->session_groups.session_groups_size(), clean_->session_groups.session_groups_size());
+  EXPECT_EQ(view->session_groups.size(), clean_->session_groups.size());
   EXPECT_EQ(view->diagnostics.size(), clean_->diagnostics.size());
 }
 
@@ -111,7 +112,7 @@ TEST_F(LogdirHostileTest, SelfLinkDoesNotDuplicateSessions) {
   absl::StatusOr<ExperimentView> view = load();
   ASSERT_TRUE(view.ok()) << view.status();
   EXPECT_EQ(run_names(*view), run_names(*clean_));
-  EXPECT_EQ(view->session_groups.session_groups_size(), clean_->session_groups.session_groups_size());
+  EXPECT_EQ(view->session_groups.size(), clean_->session_groups.size());
 }
 
 // A symlink to a file is read, as TensorBoard does.
@@ -125,7 +126,8 @@ TEST_F(LogdirHostileTest, SymlinkToAnEventFileIsRead) {
   fs::remove_all(elsewhere);
   ASSERT_TRUE(view.ok()) << view.status();
   EXPECT_EQ(run_names(*view), run_names(*clean_));
-  EXPECT_EQ(view->session_groups.DebugString(), clean_->session_groups.DebugString());
+  EXPECT_EQ(testing::to_proto(view->session_groups).DebugString(),
+            testing::to_proto(clean_->session_groups).DebugString());
 }
 
 bool HasUnreadable(const ExperimentView& view, const std::string& path) {
@@ -158,7 +160,7 @@ TEST_F(LogdirHostileTest, FifoIsAnUnreadableFileNotAHang) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
   ASSERT_TRUE(view.ok()) << view.status();
   EXPECT_TRUE(HasUnreadable(*view, fifo));
-  EXPECT_EQ(view->session_groups.session_groups_size(), clean_->session_groups.session_groups_size());
+  EXPECT_EQ(view->session_groups.size(), clean_->session_groups.size());
 }
 
 // A link to /dev/zero named like an event file was read forever.
@@ -168,7 +170,7 @@ TEST_F(LogdirHostileTest, DeviceIsAnUnreadableFileNotAnEndlessRead) {
   absl::StatusOr<ExperimentView> view = load();
   ASSERT_TRUE(view.ok()) << view.status();
   EXPECT_TRUE(HasUnreadable(*view, device));
-  EXPECT_EQ(view->session_groups.session_groups_size(), clean_->session_groups.session_groups_size());
+  EXPECT_EQ(view->session_groups.size(), clean_->session_groups.size());
 }
 
 TEST(EnvHostile, OnlyRegularFilesOpenForReading) {
@@ -216,9 +218,9 @@ TEST(EnvHostile, EnvWithoutFileIdStillWalks) {
   EXPECT_TRUE(absl::IsUnimplemented(env.file_id("/").status()));
   LoadOptions options;
   options.env = &env;
-  absl::StatusOr<ExperimentView> view = LoadExperiment(kGolden + "/logdir", options);
+  absl::StatusOr<ExperimentView> view = load_experiment(kGolden + "/logdir", options);
   ASSERT_TRUE(view.ok()) << view.status();
-  EXPECT_GT(view->session_groups.session_groups_size(), 0);
+  EXPECT_GT(view->session_groups.size(), 0u);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "hparams/env.h"
 #include "hparams/reader.h"
+#include "view_proto.h"
 
 namespace hp {
 namespace {
@@ -64,9 +65,9 @@ class LogdirSymlinkLoopTest : public ::testing::Test {
     logdir_ = ::testing::TempDir() + "/logdir_symlink_loop_" + info->name();
     fs::remove_all(logdir_);
     fs::copy(kGolden + "/logdir", logdir_, fs::copy_options::recursive);
-    clean_ = LoadExperiment(logdir_);
+    clean_ = load_experiment(logdir_);
     ASSERT_TRUE(clean_.ok()) << clean_.status();
-    clean_runs_ = ListRuns(logdir_);
+    clean_runs_ = list_runs(logdir_);
     ASSERT_TRUE(clean_runs_.ok()) << clean_runs_.status();
   }
   void TearDown() override { fs::remove_all(logdir_); }
@@ -76,8 +77,8 @@ class LogdirSymlinkLoopTest : public ::testing::Test {
     LoadOptions options;
     options.env = &env_;
     FinishesWithinAMinute([&] {
-      view_ = LoadExperiment(logdir_, options);
-      runs_ = ListRuns(logdir_, options, &list_diagnostics_);
+      view_ = load_experiment(logdir_, options);
+      runs_ = list_runs(logdir_, options, &list_diagnostics_);
     });
     ASSERT_TRUE(view_.ok()) << view_.status();
     ASSERT_TRUE(runs_.ok()) << runs_.status();
@@ -99,7 +100,7 @@ class LogdirSymlinkLoopTest : public ::testing::Test {
   void ExpectTheCleanExperiment() {
     EXPECT_EQ(RunNames(*view_), RunNames(*clean_));
     EXPECT_EQ(RunNames(*runs_), RunNames(*clean_runs_));
-    EXPECT_EQ(view_->session_groups.DebugString(), clean_->session_groups.DebugString());
+    EXPECT_EQ(testing::to_proto(view_->session_groups).DebugString(), testing::to_proto(clean_->session_groups).DebugString());
   }
 
   std::string logdir_;
@@ -158,7 +159,7 @@ TEST_F(LogdirSymlinkLoopTest, TwoLoopingLinksNamedLikeEventFilesAreUnreadableFil
   fs::create_symlink(a, b);
   load();
   EXPECT_EQ(RunNames(*view_), RunNames(*clean_));
-  EXPECT_EQ(view_->session_groups.DebugString(), clean_->session_groups.DebugString());
+  EXPECT_EQ(testing::to_proto(view_->session_groups).DebugString(), testing::to_proto(clean_->session_groups).DebugString());
   EXPECT_TRUE(HasUnreadable(view_->diagnostics, a));
   EXPECT_TRUE(HasUnreadable(view_->diagnostics, b));
 }
@@ -173,8 +174,8 @@ TEST(LogdirSymlinkLoop, LogdirThatIsALoopingLinkIsAnError) {
   absl::StatusOr<ExperimentView> view;
   absl::StatusOr<std::vector<RunFiles>> runs;
   FinishesWithinAMinute([&] {
-    view = LoadExperiment(dir + "/a");
-    runs = ListRuns(dir + "/a");
+    view = load_experiment(dir + "/a");
+    runs = list_runs(dir + "/a");
   });
   EXPECT_FALSE(view.ok());
   EXPECT_FALSE(runs.ok());

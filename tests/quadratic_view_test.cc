@@ -35,16 +35,16 @@ TEST(QuadraticView, OneGroupWithManyScalarTagsBuildsInLinearTime) {
   RunData run;
   run.name = "run-0";
   run.session_start.emplace();
-  (*run.session_start->mutable_hparams())["lr"].set_number_value(0.1);
+  run.session_start->hparams.emplace("lr", 0.1);
   for (int i = 0; i < kTags; ++i) run.scalars[tag_name(i)] = ScalarValue{static_cast<double>(i), 1, 2.0};
   std::vector<RunData> runs;
   runs.push_back(std::move(run));
   const std::clock_t start = std::clock();
-  ExperimentView view = BuildExperimentView(std::move(runs));
+  ExperimentView view = build_experiment_view(std::move(runs));
   const double cpu = cpu_seconds_since(start);
-  std::printf("BuildExperimentView with %d tags: %.3f s CPU\n", kTags, cpu);
-  ASSERT_EQ(view.session_groups.session_groups_size(), 1);
-  EXPECT_EQ(view.session_groups.session_groups(0).metric_values_size(), kTags);
+  std::printf("build_experiment_view with %d tags: %.3f s CPU\n", kTags, cpu);
+  ASSERT_EQ(view.session_groups.size(), 1u);
+  EXPECT_EQ(view.session_groups[0].metric_values.size(), static_cast<size_t>(kTags));
   EXPECT_LT(cpu, 1.0);
 }
 

@@ -141,6 +141,19 @@ TEST(Value, OrdersIntsAndFloatsExactly) {
   EXPECT_LT(Value(-HUGE_VAL), Value(std::numeric_limits<int64_t>::min()));
 }
 
+// What Python's json.dumps(value) prints.
+TEST(Value, JsonIsPythonsJsonDumps) {
+  EXPECT_EQ(Value(true).json(), "true");
+  EXPECT_EQ(Value(16).json(), "16");
+  EXPECT_EQ(Value(std::numeric_limits<uint64_t>::max()).json(), "18446744073709551615");
+  EXPECT_EQ(Value(16.0).json(), "16.0");
+  EXPECT_EQ(Value(0.1).json(), "0.1");
+  EXPECT_EQ(Value(std::nan("")).json(), "NaN");
+  EXPECT_EQ(Value(-HUGE_VAL).json(), "-Infinity");
+  EXPECT_EQ(Value("a\"b\\c\n").json(), "\"a\\\"b\\\\c\\n\"");
+  EXPECT_EQ(Value("caf\xc3\xa9").json(), "\"caf\\u00e9\"");
+}
+
 TEST(Value, NonUtf8StringsAreKeptAsBytes) {
   const Value v = std::string("\xff\xfe");
   EXPECT_EQ(v.as_string().size(), 2u);

@@ -16,8 +16,6 @@
 namespace hp::cli {
 namespace {
 
-namespace hpb = proto::hparams;
-
 constexpr size_t kMaxListed = 5;
 
 std::string ListSome(const std::vector<std::string>& items) {
@@ -27,38 +25,34 @@ std::string ListSome(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string Describe(const google::protobuf::Value& v) {
-  switch (v.kind_case()) {
-    case google::protobuf::Value::kNumberValue: return FormatNumber(v.number_value());
-    case google::protobuf::Value::kStringValue: return "'" + v.string_value() + "'";
-    case google::protobuf::Value::kBoolValue: return v.bool_value() ? "true" : "false";
-    default: return "(no value)";
-  }
+std::string Describe(const Value& v) {
+  if (v.is_number()) return FormatNumber(v.as_double());
+  if (v.is_string()) return "'" + v.as_string() + "'";
+  return v.as_bool() ? "true" : "false";
 }
 
-std::string TypeName(hpb::DataType type) {
+std::string TypeName(DataType type) {
   switch (type) {
-    case hpb::DATA_TYPE_STRING: return "string";
-    case hpb::DATA_TYPE_BOOL: return "bool";
-    case hpb::DATA_TYPE_FLOAT64: return "number";
+    case DATA_TYPE_STRING: return "string";
+    case DATA_TYPE_BOOL: return "bool";
+    case DATA_TYPE_FLOAT64: return "number";
     default: return "unset";
   }
 }
 
-bool SameValue(const google::protobuf::Value& a, const google::protobuf::Value& b) {
-  if (a.kind_case() != b.kind_case()) return false;
-  switch (a.kind_case()) {
-    case google::protobuf::Value::kNumberValue: return a.number_value() == b.number_value();
-    case google::protobuf::Value::kStringValue: return a.string_value() == b.string_value();
-    case google::protobuf::Value::kBoolValue: return a.bool_value() == b.bool_value();
-    default: return false;
-  }
+// The same value as the plugin compares them: numbers by value (an int
+// domain value matches a float hparam), so 0.0 == -0.0 and NaN matches nothing.
+bool SameValue(const Value& a, const Value& b) {
+  if (a.is_number() && b.is_number()) return a.as_double() == b.as_double();
+  if (a.is_string() && b.is_string()) return a.as_string() == b.as_string();
+  if (a.is_bool() && b.is_bool()) return a.as_bool() == b.as_bool();
+  return false;
 }
 
 // The nearest session run above `run` ("a/b/c" -> "a/b" or "a"), the way
 // TensorBoard looks for it; "" when none.
 std::string SessionAbove(const ExperimentView& view, const std::string& run) {
-  for (std::string_view candidate = run; !candidate.empty(); candidate = ParentRun(candidate)) {
+  for (std::string_view candidate = run; !candidate.empty(); candidate = parent_run(candidate)) {
     const RunData* data = view.find_run(candidate);
     if (data != nullptr && data->session_start) return std::string(candidate);
   }
@@ -89,27 +83,27 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
     if (run.session_start) sessions.push_back(&run);
   }
   if (sessions.empty()) return;
-  if (view.experiment.metric_infos_size() == 0) {
+  if (view.experiment.metric_infos.empty()) {
     findings->push_back({"no_metrics",
                          "the experiment lists no metrics, so the dashboard shows no metric columns; pass "
                          "metrics to hparams_config() (or `hparams config --metric TAG`)"});
     return;
   }
   // Metrics no session has.
-  for (const hpb::MetricInfo& metric : view.experiment.metric_infos()) {
+  for (const MetricInfo& metric : view.experiment.metric_infos) {
     bool found = false;
     for (const RunData* session : sessions) {
-      const RunData* run = view.find_run(MetricRun(session->name, metric.name().group()));
-      if (run != nullptr && run->scalars.count(metric.name().tag())) found = true;
+      const RunData* run = view.find_run(metric_run(session->name, metric.name.group));
+      if (run != nullptr && run->scalars.count(metric.name.tag)) found = true;
     }
     if (found) continue;
-    std::string what = absl::StrFormat("metric (group='%s', tag='%s')", metric.name().group(), metric.name().tag());
+    std::string what = absl::StrFormat("metric (group='%s', tag='%s')", metric.name.group, metric.name.tag);
     // Where the tag does exist.
     std::vector<std::string> places;
     std::set<std::string> groups;  // groups under which sessions do have the tag
     std::set<std::string> nearby_tags;
     for (const RunData& run : view.runs) {
-      if (run.scalars.count(metric.name().tag())) {
+      if (run.scalars.count(metric.name.tag)) {
         places.push_back(run.name);
         std::string session = SessionAbove(view, run.name);
         if (!session.empty()) groups.insert(run.name == session ? "" : run.name.substr(session.size() + 1));
@@ -123,7 +117,7 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
       std::vector<std::string> options;
       for (const std::string& g : groups) options.push_back("group='" + g + "'");
       suggestion = "did you mean " + absl::StrJoin(options, " or ") + "? Configure " +
-                   MetricFix(metric.name().tag(), groups);
+                   MetricFix(metric.name.tag, groups);
     }
     // Tags like the configured one (Keras writes `epoch_accuracy` under
     // train/ and validation/ for a metric named `accuracy`), with the
@@ -133,14 +127,14 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
       std::string session = SessionAbove(view, run.name);
       if (session.empty()) continue;
       for (const auto& [tag, unused] : run.scalars) {
-        if (SimilarTag(tag, metric.name().tag())) {
+        if (SimilarTag(tag, metric.name.tag)) {
           similar[tag].insert(run.name == session ? "" : run.name.substr(session.size() + 1));
         }
       }
     }
     std::string message;
     if (!places.empty()) {
-      message = absl::StrFormat("%s is in no session run: found `%s` in %s; %s", what, metric.name().tag(),
+      message = absl::StrFormat("%s is in no session run: found `%s` in %s; %s", what, metric.name.tag,
                                 ListSome(places),
                                 suggestion.empty() ? "those runs belong to no session; log hparams() in the run "
                                                      "directory that holds them (or its parent)"
@@ -165,15 +159,15 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
     } else {
       message = absl::StrFormat("%s is logged in no run, and no session has any scalar; log it with "
                                 "scalar(\"%s\", value, step) in each trial's run directory",
-                                what, metric.name().tag());
+                                what, metric.name.tag);
     }
     findings->push_back({"metric_not_found", message});
   }
   // Sessions without any metric value.
   std::vector<std::string> empty;
-  for (const hpb::SessionGroup& group : view.session_groups.session_groups()) {
-    for (const hpb::Session& session : group.sessions()) {
-      if (session.metric_values_size() == 0) empty.push_back(session.name());
+  for (const SessionGroup& group : view.session_groups) {
+    for (const Session& session : group.sessions) {
+      if (session.metric_values.empty()) empty.push_back(session.name);
     }
   }
   std::sort(empty.begin(), empty.end());
@@ -196,8 +190,8 @@ void CheckRootSession(const ExperimentView& view, std::vector<Finding>* findings
     if (run.name != "." && !run.scalars.empty() && SessionAbove(view, run.name).empty()) below.push_back(run.name);
   }
   bool grouped_metric = false;
-  for (const hpb::MetricInfo& metric : view.experiment.metric_infos()) {
-    grouped_metric |= !metric.name().group().empty();
+  for (const MetricInfo& metric : view.experiment.metric_infos) {
+    grouped_metric |= !metric.name.group.empty();
   }
   if (below.empty() && !grouped_metric) return;
   findings->push_back(
@@ -210,13 +204,11 @@ void CheckRootSession(const ExperimentView& view, std::vector<Finding>* findings
 
 void CheckHParams(const ExperimentView& view, std::vector<Finding>* findings) {
   if (view.source != ExperimentSource::kConfig) return;
-  std::map<std::string, const hpb::HParamInfo*> infos;
-  for (const hpb::HParamInfo& info : view.experiment.hparam_infos()) infos[info.name()] = &info;
+  std::map<std::string, const HParamInfo*> infos;
+  for (const HParamInfo& info : view.experiment.hparam_infos) infos[info.name] = &info;
   for (const RunData& run : view.runs) {
     if (!run.session_start) continue;
-    std::map<std::string, google::protobuf::Value> sorted(run.session_start->hparams().begin(),
-                                                          run.session_start->hparams().end());
-    for (const auto& [name, value] : sorted) {
+    for (const auto& [name, value] : run.session_start->hparams) {  // sorted by name
       auto it = infos.find(name);
       if (it == infos.end()) {
         findings->push_back(
@@ -226,20 +218,20 @@ void CheckHParams(const ExperimentView& view, std::vector<Finding>* findings) {
                              run.name, name, name)});
         continue;
       }
-      const hpb::HParamInfo& info = *it->second;
-      hpb::DataType type = DataTypeOf(value);
-      if (info.type() != hpb::DATA_TYPE_UNSET && type != info.type()) {
+      const HParamInfo& info = *it->second;
+      DataType type = data_type_of(value);
+      if (info.type != DATA_TYPE_UNSET && type != info.type) {
         findings->push_back(
             {"hparam_wrong_type",
              absl::StrFormat("run '%s': hparam '%s' = %s is a %s, but the config declares a %s; log the value "
                              "with the declared type",
-                             run.name, name, Describe(value), TypeName(type), TypeName(info.type()))});
+                             run.name, name, Describe(value), TypeName(type), TypeName(info.type))});
         continue;
       }
-      if (info.has_domain_discrete()) {
+      if (info.domain_discrete) {
         bool in = false;
         std::vector<std::string> allowed;
-        for (const auto& v : info.domain_discrete().values()) {
+        for (const Value& v : *info.domain_discrete) {
           in |= SameValue(v, value);
           allowed.push_back(Describe(v));
         }
@@ -250,16 +242,16 @@ void CheckHParams(const ExperimentView& view, std::vector<Finding>* findings) {
                                "domain or fix the trial",
                                run.name, name, Describe(value), absl::StrJoin(allowed, ", "))});
         }
-      } else if (info.has_domain_interval() && type == hpb::DATA_TYPE_FLOAT64) {
-        double v = value.number_value();
-        const auto& interval = info.domain_interval();
-        if (!(v >= interval.min_value() && v <= interval.max_value())) {
+      } else if (info.domain_interval && type == DATA_TYPE_FLOAT64) {
+        double v = value.as_double();
+        const Interval& interval = *info.domain_interval;
+        if (!(v >= interval.min_value && v <= interval.max_value)) {
           findings->push_back(
               {"hparam_out_of_domain",
                absl::StrFormat("run '%s': hparam '%s' = %s is outside the config's interval [%s, %s]; widen the "
                                "interval or fix the trial",
-                               run.name, name, Describe(value), FormatNumber(interval.min_value()),
-                               FormatNumber(interval.max_value()))});
+                               run.name, name, Describe(value), FormatNumber(interval.min_value),
+                               FormatNumber(interval.max_value))});
         }
       }
     }
@@ -291,7 +283,7 @@ void CheckRunsWithoutSession(const ExperimentView& view, std::vector<Finding>* f
 std::vector<Finding> CheckExperiment(const ExperimentView& view) {
   std::vector<Finding> findings;
   for (const Diagnostic& d : view.diagnostics) {
-    findings.push_back({std::string(DiagnosticKindName(d.kind)), d.message});
+    findings.push_back({std::string(diagnostic_kind_name(d.kind)), d.message});
   }
   CheckRunsWithoutSession(view, &findings);
   CheckRootSession(view, &findings);

@@ -90,6 +90,7 @@ each ("CODE: message"), and exits 1 if there is any:
                            the experiment at all (session_groups fails)
   status_out_of_enum       a session end status TensorBoard hides the session for
   group_hparams_differ     sessions of one group with different hparams
+  unsupported_hparam_value a null, list or struct hparam value (not shown)
 )";
 
 constexpr char kConfigHelp[] = R"(usage: hparams config LOGDIR --hparam SPEC... [--metric SPEC...] [--time SECS]
@@ -165,10 +166,6 @@ int Failure(const std::string& command, const absl::Status& status) {
   return kError;
 }
 
-absl::StatusOr<ExperimentView> Load(const std::string& logdir) {
-  return LoadExperiment(logdir);
-}
-
 void NoteDiagnostics(const ExperimentView& view, const std::string& logdir) {
   if (view.diagnostics.empty()) return;
   std::cerr << absl::StrFormat("note: %d problem%s while reading; run 'hparams check %s'\n",
@@ -192,7 +189,7 @@ int RunShowOrExport(const std::string& command, const std::vector<std::string>& 
   }
   if (args->has("desc") && !args->has("sort")) return UsageError(command, "--desc needs --sort COLUMN");
   const std::string& logdir = args->positional[0];
-  auto view = Load(logdir);
+  auto view = load_experiment(logdir);
   if (!view.ok()) return Failure(command, view.status());
   // The view of a large logdir takes long to free, and the process is about
   // to exit: keep it (reachable, so leak checkers stay quiet).
@@ -223,7 +220,7 @@ int RunCheck(const std::vector<std::string>& argv) {
     std::cout << kCheckHelp;
     return kOk;
   }
-  auto view = Load(args->positional[0]);
+  auto view = load_experiment(args->positional[0]);
   if (!view.ok()) return Failure("check", view.status());
   std::vector<Finding> findings = CheckExperiment(*view);
   for (const Finding& f : findings) std::cout << f.code << ": " << EscapeControl(f.message) << "\n";
@@ -351,58 +348,46 @@ int RunLog(const std::vector<std::string>& argv) {
 
 // The config's hparams as HParam objects, in the order they were written.
 absl::StatusOr<std::vector<HParam>> ConfigHParams(const std::string& logdir) {
-  auto view = Load(logdir);
+  auto view = load_experiment(logdir);
   if (!view.ok()) return view.status();
   if (view->source != ExperimentSource::kConfig) {
     return absl::NotFoundError(absl::StrFormat(
         "no experiment config in '%s'; write one with 'hparams config %s --hparam ...'", logdir, logdir));
   }
-  const proto::hparams::Experiment& experiment = *view->find_run(view->config_run)->experiment;
+  const Experiment& experiment = *view->find_run(view->config_run)->experiment;
   std::vector<HParam> hparams;
-  for (const proto::hparams::HParamInfo& info : experiment.hparam_infos()) {
+  for (const HParamInfo& info : experiment.hparam_infos) {
     std::optional<Domain> domain;
-    if (info.has_domain_discrete()) {
+    if (info.domain_discrete) {
       // Python writes ints as doubles, so a domain of integral numbers comes
       // back as ints. Python's Discrete has one dtype, so one non-integral
       // number makes every number a float: Discrete([0.5, 1.0]) gives 1.0,
       // which hashes into another session group than 1.
       bool all_integral = true;
-      for (const google::protobuf::Value& v : info.domain_discrete().values()) {
-        if (v.kind_case() != google::protobuf::Value::kNumberValue) continue;
-        const double d = v.number_value();
+      for (const Value& v : *info.domain_discrete) {
+        if (!v.is_number()) continue;
+        const double d = v.as_double();
         all_integral &= d == std::floor(d) && std::fabs(d) < 9007199254740992.0;
       }
       std::vector<Value> values;
-      for (const google::protobuf::Value& v : info.domain_discrete().values()) {
-        switch (v.kind_case()) {
-          case google::protobuf::Value::kNumberValue: {
-            const double d = v.number_value();
-            if (all_integral) {
-              values.emplace_back(static_cast<int64_t>(d));
-            } else {
-              values.emplace_back(d);
-            }
-            break;
-          }
-          case google::protobuf::Value::kStringValue:
-            values.emplace_back(v.string_value());
-            break;
-          case google::protobuf::Value::kBoolValue:
-            values.emplace_back(v.bool_value());
-            break;
-          default:
-            break;
+      for (const Value& v : *info.domain_discrete) {
+        if (v.is_number() && all_integral) {
+          values.emplace_back(static_cast<int64_t>(v.as_double()));
+        } else if (v.is_number()) {
+          values.emplace_back(v.as_double());
+        } else {
+          values.push_back(v);
         }
       }
       auto discrete = Discrete::Create(std::move(values));
       if (!discrete.ok()) return discrete.status();
       domain = *discrete;
-    } else if (info.has_domain_interval()) {
-      auto interval = RealInterval::Create(info.domain_interval().min_value(), info.domain_interval().max_value());
+    } else if (info.domain_interval) {
+      auto interval = RealInterval::Create(info.domain_interval->min_value, info.domain_interval->max_value);
       if (!interval.ok()) return interval.status();
       domain = *interval;
     }
-    hparams.emplace_back(info.name(), domain, info.display_name(), info.description());
+    hparams.emplace_back(info.name, domain, info.display_name, info.description);
   }
   return hparams;
 }
@@ -413,7 +398,7 @@ void PrintTrial(const HParams& trial) {
   for (const HParams::Entry& entry : trial) {
     if (!first) line += ", ";
     first = false;
-    line += ValueJson(Value(entry.name())) + ": " + ValueJson(entry.value());
+    line += Value(entry.name()).json() + ": " + entry.value().json();
   }
   std::cout << line << "}\n";
 }

@@ -418,42 +418,4 @@ absl::StatusOr<uint64_t> ParseUnsigned(const std::string& text, const std::strin
   return literal->magnitude;
 }
 
-std::string ValueJson(const Value& value) {
-  switch (value.kind()) {
-    case Value::Kind::kBool:
-      return value.as_bool() ? "true" : "false";
-    case Value::Kind::kInt:
-      return value.repr();
-    case Value::Kind::kFloat: {
-      double d = value.as_double();
-      if (std::isnan(d)) return "NaN";
-      if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-      return value.repr();
-    }
-    case Value::Kind::kString:
-      return JsonString(value.as_string());
-  }
-  return "null";
-}
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
-}
-
 }  // namespace hp::cli

@@ -59,14 +59,6 @@ absl::StatusOr<ScalarSpec> ParseScalarSpec(const std::string& spec);
 absl::StatusOr<double> ParseFiniteNumber(const std::string& text, const std::string& context);
 absl::StatusOr<uint64_t> ParseUnsigned(const std::string& text, const std::string& context);
 
-// A value as one JSON literal: 16, 0.1, 2.0, true, "adam" (NaN and the
-// infinities as Python's json.dumps writes them).
-std::string ValueJson(const Value& value);
-
-// A string as one JSON literal: '"', '\\' and control characters escaped,
-// everything else (UTF-8 included) as is.
-std::string JsonString(const std::string& s);
-
 }  // namespace hp::cli
 
 #endif  // HPARAMS_TOOLS_SPECS_H_

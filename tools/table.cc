@@ -16,8 +16,6 @@
 namespace hp::cli {
 namespace {
 
-namespace hpb = proto::hparams;
-
 // Shortest text that reads back as the same double (std::to_chars).
 std::string ShortestDouble(double value) {
   char buf[64];
@@ -34,38 +32,35 @@ std::string JsonNumber(double value) {
   return ShortestDouble(value);
 }
 
-std::string StatusName(hpb::Status status) {
+// A JSON string literal (json.dumps of `s`).
+std::string JsonString(const std::string& s) { return Value(s).json(); }
+
+std::string StatusName(SessionStatus status) {
   switch (status) {
-    case hpb::STATUS_SUCCESS: return "success";
-    case hpb::STATUS_FAILURE: return "failure";
-    case hpb::STATUS_RUNNING: return "running";
+    case STATUS_SUCCESS: return "success";
+    case STATUS_FAILURE: return "failure";
+    case STATUS_RUNNING: return "running";
     default: return "unknown";
   }
 }
 
-std::string MetricKey(const hpb::MetricName& name) {
-  return name.group().empty() ? name.tag() : name.group() + "/" + name.tag();
+std::string MetricKey(const MetricName& name) {
+  return name.group.empty() ? name.tag : name.group + "/" + name.tag;
 }
 
-Cell ValueCell(const google::protobuf::Value& value) {
+Cell ValueCell(const Value& value) {
   Cell cell;
   cell.missing = false;
-  switch (value.kind_case()) {
-    case google::protobuf::Value::kNumberValue:
-      cell.number = value.number_value();
-      cell.text = FormatNumber(value.number_value());
-      cell.json = JsonNumber(value.number_value());
-      break;
-    case google::protobuf::Value::kStringValue:
-      cell.text = value.string_value();
-      cell.json = JsonString(value.string_value());
-      break;
-    case google::protobuf::Value::kBoolValue:
-      cell.text = value.bool_value() ? "true" : "false";
-      cell.json = cell.text;
-      break;
-    default:
-      cell.missing = true;
+  if (value.is_number()) {
+    cell.number = value.as_double();
+    cell.text = FormatNumber(value.as_double());
+    cell.json = JsonNumber(value.as_double());
+  } else if (value.is_string()) {
+    cell.text = value.as_string();
+    cell.json = value.json();
+  } else {
+    cell.text = value.as_bool() ? "true" : "false";
+    cell.json = cell.text;
   }
   return cell;
 }
@@ -144,28 +139,27 @@ Table BuildTable(const ExperimentView& view) {
   Table table;
   table.columns.push_back({Column::Kind::kRuns, "Run", "", "", ""});
   std::set<std::string> configured;
-  for (const hpb::HParamInfo& info : view.experiment.hparam_infos()) {
+  for (const HParamInfo& info : view.experiment.hparam_infos) {
     // A config may list a name twice (Python allows it); one column each.
-    if (!configured.insert(info.name()).second) continue;
+    if (!configured.insert(info.name).second) continue;
     table.columns.push_back(
-        {Column::Kind::kHParam, info.display_name().empty() ? info.name() : info.display_name(), info.name(), "", ""});
+        {Column::Kind::kHParam, info.display_name.empty() ? info.name : info.display_name, info.name, "", ""});
   }
   // TensorBoard's groups carry hparams the config does not list; they come
   // after the configured ones, by name.
   std::set<std::string> extra;
-  for (const hpb::SessionGroup& group : view.session_groups.session_groups()) {
-    for (const auto& [name, unused] : group.hparams()) {
+  for (const SessionGroup& group : view.session_groups) {
+    for (const auto& [name, unused] : group.hparams) {
       if (!configured.count(name)) extra.insert(name);
     }
   }
   for (const std::string& name : extra) table.columns.push_back({Column::Kind::kHParam, name, name, "", ""});
   size_t first_metric = table.columns.size();
   std::set<std::string> metric_keys;
-  for (const hpb::MetricInfo& info : view.experiment.metric_infos()) {
-    if (!metric_keys.insert(MetricKey(info.name())).second) continue;
-    std::string header = info.display_name().empty() ? MetricKey(info.name()) : info.display_name();
-    table.columns.push_back(
-        {Column::Kind::kMetric, header, MetricKey(info.name()), info.name().group(), info.name().tag()});
+  for (const MetricInfo& info : view.experiment.metric_infos) {
+    if (!metric_keys.insert(MetricKey(info.name)).second) continue;
+    std::string header = info.display_name.empty() ? MetricKey(info.name) : info.display_name;
+    table.columns.push_back({Column::Kind::kMetric, header, MetricKey(info.name), info.name.group, info.name.tag});
   }
   // Two metrics shown under one name (e.g. "Accuracy" for train and
   // validation) are told apart by their key.
@@ -176,18 +170,18 @@ Table BuildTable(const ExperimentView& view) {
   }
   table.columns.push_back({Column::Kind::kStatus, "Status", "", "", ""});
 
-  for (const hpb::SessionGroup& group : view.session_groups.session_groups()) {
+  for (const SessionGroup& group : view.session_groups) {
     Table::Row row;
-    row.group = group.name();
+    row.group = group.name;
     std::set<std::string> statuses;
     // (group, tag) -> value, so filling the row is not metrics x columns.
     std::map<std::pair<std::string_view, std::string_view>, double> metric_values;
-    for (const hpb::MetricValue& value : group.metric_values()) {
-      metric_values[{value.name().group(), value.name().tag()}] = value.value();  // the last wins, as before
+    for (const MetricValue& value : group.metric_values) {
+      metric_values[{value.name.group, value.name.tag}] = value.value;  // the last wins, as before
     }
-    for (const hpb::Session& session : group.sessions()) {
-      row.sessions.push_back(session.name());
-      statuses.insert(StatusName(session.status()));
+    for (const Session& session : group.sessions) {
+      row.sessions.push_back(session.name);
+      statuses.insert(StatusName(session.status));
     }
     for (const Column& column : table.columns) {
       Cell cell;
@@ -201,8 +195,8 @@ Table BuildTable(const ExperimentView& view) {
           break;
         }
         case Column::Kind::kHParam: {
-          auto it = group.hparams().find(column.key);
-          if (it != group.hparams().end()) cell = ValueCell(it->second);
+          auto it = group.hparams.find(column.key);
+          if (it != group.hparams.end()) cell = ValueCell(it->second);
           break;
         }
         case Column::Kind::kMetric: {

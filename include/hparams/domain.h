@@ -50,12 +50,14 @@
 HPARAMS_EXPORT_BEGIN
 namespace hp {
 
-// Declared, not included: this header stays free of protobuf headers, which
-// would triple the compile time of every file that logs hparams. Comparing
-// against the enumerators needs <hparams/proto/hparams_api.pb.h>.
-namespace proto::hparams {
-enum DataType : int;
-}  // namespace proto::hparams
+// The type the HParams plugin records for an hparam (api.proto's DataType,
+// same values): ints and floats are both DATA_TYPE_FLOAT64.
+enum DataType : int {
+  DATA_TYPE_UNSET = 0,
+  DATA_TYPE_STRING = 1,
+  DATA_TYPE_BOOL = 2,
+  DATA_TYPE_FLOAT64 = 3,
+};
 
 // Most values IntInterval::values() lists before giving up.
 inline constexpr size_t kMaxEnumeratedValues = size_t{1} << 20;
@@ -77,7 +79,7 @@ class Discrete {
   // One of values(), uniformly. FailedPrecondition if !status().ok().
   absl::StatusOr<Value> sample_uniform(std::mt19937_64& rng) const;
   // DATA_TYPE_FLOAT64 / STRING / BOOL; DATA_TYPE_UNSET when invalid.
-  proto::hparams::DataType data_type() const;
+  DataType data_type() const;
   // Python's repr, e.g. "Discrete([16, 32])".
   std::string repr() const;
 
@@ -105,7 +107,7 @@ class IntInterval {
   absl::StatusOr<std::vector<Value>> values() const;
   // An int in [min, max], uniformly. FailedPrecondition if invalid.
   absl::StatusOr<Value> sample_uniform(std::mt19937_64& rng) const;
-  proto::hparams::DataType data_type() const;
+  DataType data_type() const;
   // "IntInterval(1, 8)".
   std::string repr() const;
 
@@ -133,7 +135,7 @@ class RealInterval {
   bool contains(const Value& v) const;
   // A float in [min, max], uniformly. FailedPrecondition if invalid.
   absl::StatusOr<Value> sample_uniform(std::mt19937_64& rng) const;
-  proto::hparams::DataType data_type() const;
+  DataType data_type() const;
   // "RealInterval(0.1, 0.2)".
   std::string repr() const;
 
@@ -153,7 +155,7 @@ using Domain = std::variant<Discrete, IntInterval, RealInterval>;
 const absl::Status& domain_status(const Domain& domain);
 bool domain_contains(const Domain& domain, const Value& v);
 absl::StatusOr<Value> domain_sample_uniform(const Domain& domain, std::mt19937_64& rng);
-proto::hparams::DataType domain_data_type(const Domain& domain);
+DataType domain_data_type(const Domain& domain);
 std::string domain_repr(const Domain& domain);
 
 }  // namespace hp

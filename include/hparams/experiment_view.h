@@ -36,15 +36,24 @@
 // Data whose plugin version is not 0 is skipped and reported (TensorBoard
 // rejects the whole experiment with HTTP 400 in that case).
 //
+// Values the plain types cannot hold (a null, list or struct hparam value,
+// possible in a protobuf Value but never written by TensorBoard's APIs) are
+// left out and reported (kUnsupportedHParamValue), never silently dropped.
+//
+// The types are plain C++ built on hp::Value: this header includes no
+// protobuf header, so a program reading logdirs is not tied to the protobuf
+// version the library was built with. Field names follow TensorBoard's
+// api.proto, so its JSON answers map onto them one to one.
+//
 // Thread safety: the free functions are reentrant; a RunData is filled by one
 // thread at a time.
 //
 // Example (the logdir reader in hparams/reader.h does exactly this):
 //   hp::RunData run;
 //   run.name = "run-0";
-//   for (const hp::proto::Event& e : events) hp::AccumulateEvent(e, &run, &diagnostics);
-//   hp::ExperimentView view = hp::BuildExperimentView({std::move(run)}, diagnostics);
-//   for (const auto& group : view.session_groups.session_groups()) ...
+//   for (std::string_view record : records) hp::accumulate_event(record, &run, &diagnostics);
+//   hp::ExperimentView view = hp::build_experiment_view({std::move(run)}, diagnostics);
+//   for (const hp::SessionGroup& group : view.session_groups) ...
 #ifndef HPARAMS_EXPERIMENT_VIEW_H_
 #define HPARAMS_EXPERIMENT_VIEW_H_
 
@@ -55,10 +64,10 @@
 #include <string_view>
 #include <vector>
 
-#include "hparams/proto/event.pb.h"
+#include "hparams/domain.h"
 #include "hparams/export.h"
-#include "hparams/proto/hparams_api.pb.h"
-#include "hparams/proto/hparams_plugin_data.pb.h"
+#include "hparams/hparam.h"
+#include "hparams/value.h"
 
 HPARAMS_EXPORT_BEGIN
 namespace hp {
@@ -77,10 +86,11 @@ enum class DiagnosticKind {
   kStepBeyondInt32,        // a metric's step does not fit int32: TensorBoard fails session_groups
   kStatusOutOfEnum,        // a session end status outside Status: TensorBoard hides the session
   kGroupHParamsDiffer,     // sessions of one group carry different hparams
+  kUnsupportedHParamValue, // a null, list or struct hparam value: left out of the view
 };
 
 // Stable lower_snake_case name of a kind, e.g. "corrupt_record".
-std::string_view DiagnosticKindName(DiagnosticKind kind);
+std::string_view diagnostic_kind_name(DiagnosticKind kind);
 
 struct Diagnostic {
   DiagnosticKind kind;
@@ -97,15 +107,101 @@ struct ScalarValue {
   double wall_time = 0;
 };
 
+// The HParams plugin's data (api.proto, plugin_data.proto), as plain types.
+// Numbers read from files are float Values (the plugin stores every number
+// as a double); strings and bools keep their kind.
+
+// A real interval; IntInterval domains are written as one too.
+struct Interval {
+  double min_value = 0;
+  double max_value = 0;
+};
+
+struct HParamInfo {
+  std::string name;
+  std::string display_name;
+  std::string description;
+  DataType type = DATA_TYPE_UNSET;
+  // At most one of the two domains is set.
+  std::optional<std::vector<Value>> domain_discrete;
+  std::optional<Interval> domain_interval;
+  // Whether sessions hold more than one value (inferred experiments only).
+  bool differs = false;
+};
+
+struct MetricName {
+  std::string group;  // the run subdirectory below a session, "" for the session's own run
+  std::string tag;
+  friend bool operator==(const MetricName& a, const MetricName& b) { return a.group == b.group && a.tag == b.tag; }
+  friend bool operator!=(const MetricName& a, const MetricName& b) { return !(a == b); }
+};
+
+struct MetricInfo {
+  MetricName name;
+  std::string display_name;
+  std::string description;
+  DatasetType dataset_type = DATASET_UNKNOWN;  // may hold a number outside the enumerators
+};
+
+struct Experiment {
+  std::string name;
+  std::string description;
+  std::string user;
+  double time_created_secs = 0;
+  std::vector<HParamInfo> hparam_infos;
+  std::vector<MetricInfo> metric_infos;
+};
+
+// A session start (one trial's hparams).
+struct SessionStartInfo {
+  std::map<std::string, Value, std::less<>> hparams;
+  std::string model_uri;
+  std::string monitor_url;
+  std::string group_name;
+  double start_time_secs = 0;
+};
+
+struct SessionEndInfo {
+  SessionStatus status = STATUS_UNKNOWN;  // as read: may be outside the enumerators
+  double end_time_secs = 0;
+};
+
+// A metric's value in a session, or its average over a session group.
+struct MetricValue {
+  MetricName name;
+  double value = 0;
+  int32_t training_step = 0;
+  double wall_time_secs = 0;
+};
+
+struct Session {
+  std::string name;  // the run
+  double start_time_secs = 0;
+  double end_time_secs = 0;
+  SessionStatus status = STATUS_UNKNOWN;
+  std::string model_uri;
+  std::vector<MetricValue> metric_values;
+  std::string monitor_url;
+};
+
+struct SessionGroup {
+  std::string name;
+  // The hparams of the group's first session, without NaN and infinities.
+  std::map<std::string, Value, std::less<>> hparams;
+  std::vector<MetricValue> metric_values;  // averages over the sessions
+  std::vector<Session> sessions;           // sorted by name
+  std::string monitor_url;
+};
+
 // What the HParams dashboard needs from one run, accumulated event by event.
 struct RunData {
   std::string name;                // relative to the logdir; "." is the root
   std::vector<std::string> files;  // event files read, in read order
 
   // The first hparams plugin data of each kind; absent when there is none.
-  std::optional<proto::hparams::Experiment> experiment;
-  std::optional<proto::hparams::SessionStartInfo> session_start;
-  std::optional<proto::hparams::SessionEndInfo> session_end;
+  std::optional<Experiment> experiment;
+  std::optional<SessionStartInfo> session_start;
+  std::optional<SessionEndInfo> session_end;
   // How many events of each kind the run holds (>1 means duplicates).
   int experiment_count = 0;
   int session_start_count = 0;
@@ -118,16 +214,12 @@ struct RunData {
   std::map<std::string, std::string, std::less<>> tag_plugins;
 };
 
-// Adds `event` (the next event of `run`, in file order) to `run`. Problems
-// with hparams plugin data are appended to `diagnostics` (may be null).
-void AccumulateEvent(const proto::Event& event, RunData* run, std::vector<Diagnostic>* diagnostics);
-
-// The same as decoding `record` (a serialized Event) and calling
-// AccumulateEvent, for the common case that needs no protobuf decoding: an
-// event holding only scalar values without metadata (every scalar event of a
-// tag after its first). Returns false, having changed nothing, for any other
-// record; the caller then decodes it in full.
-bool AccumulateScalarRecord(std::string_view record, RunData* run);
+// Adds `event` (a serialized tensorboard Event, the next one of `run` in
+// file order) to `run`. Problems with hparams plugin data are appended to
+// `diagnostics` (may be null). Returns false, having changed nothing, when
+// `event` is not a valid Event; the caller reports it. Plain scalar events
+// (most of a large logdir) are read without protobuf.
+bool accumulate_event(std::string_view event, RunData* run, std::vector<Diagnostic>* diagnostics);
 
 // Where ExperimentView::experiment came from.
 enum class ExperimentSource {
@@ -138,13 +230,14 @@ enum class ExperimentSource {
 
 struct ExperimentView {
   // What POST /data/plugin/hparams/experiment returns.
-  proto::hparams::Experiment experiment;
+  Experiment experiment;
   ExperimentSource source = ExperimentSource::kEmpty;
   std::string config_run;  // the run whose config was used, for kConfig
 
   // What POST /data/plugin/hparams/session_groups returns when every status
-  // is allowed and no filter or sort is set: groups sorted by name.
-  proto::hparams::ListSessionGroupsResponse session_groups;
+  // is allowed and no filter or sort is set: groups sorted by name (its
+  // total_size is their number).
+  std::vector<SessionGroup> session_groups;
 
   // Every run, sorted by name (root "." first).
   std::vector<RunData> runs;
@@ -156,24 +249,24 @@ struct ExperimentView {
 
 // Computes the view from the runs of a logdir (in any order; they are
 // sorted). Takes `diagnostics` found while reading and appends its own.
-ExperimentView BuildExperimentView(std::vector<RunData> runs, std::vector<Diagnostic> diagnostics = {});
+ExperimentView build_experiment_view(std::vector<RunData> runs, std::vector<Diagnostic> diagnostics = {});
 
 // The run TensorBoard reads metric (group, tag) of session `session_run`
 // from: join(session_run, group), e.g. ("run-0", "validation") ->
 // "run-0/validation", (".", "eval") -> "./eval" (a run that never exists,
 // which is why a session in the logdir root cannot have grouped metrics).
-std::string MetricRun(std::string_view session_run, std::string_view group);
+std::string metric_run(std::string_view session_run, std::string_view group);
 
 // The parent of a run name, the way os.path.dirname treats it ("a/b/c" ->
 // "a/b", "a" -> ""): the next run up when looking for the session a run's
 // metrics belong to.
-std::string_view ParentRun(std::string_view run);
+std::string_view parent_run(std::string_view run);
 
 // The plugin's type of a logged hparam value: DATA_TYPE_FLOAT64 for a
-// number, DATA_TYPE_STRING, DATA_TYPE_BOOL, or DATA_TYPE_UNSET for a value
-// of no kind. Shared by the inferred experiment and `hparams check`, which
-// must agree on what a value's type is.
-proto::hparams::DataType DataTypeOf(const google::protobuf::Value& value);
+// number (int or float), DATA_TYPE_STRING or DATA_TYPE_BOOL. Shared by the
+// inferred experiment and `hparams check`, which must agree on what a
+// value's type is.
+DataType data_type_of(const Value& value);
 
 }  // namespace hp
 HPARAMS_EXPORT_END

@@ -3,9 +3,10 @@
 // writer, callbacks, trials).
 //
 // It includes no protobuf header, so it stays cheap in every file that
-// logs. Reading logs back and building raw protos are separate headers:
-// <hparams/reader.h>, <hparams/record_reader.h>, <hparams/experiment_view.h>
-// and <hparams/summary.h>.
+// logs. Reading logs back is in <hparams/reader.h> (with
+// <hparams/experiment_view.h> and <hparams/record_reader.h>), also free of
+// protobuf. Only the opt-in <hparams/summary.h> (raw-proto builders and a
+// raw Event reader) needs protobuf.
 #ifndef HPARAMS_HPARAMS_H_
 #define HPARAMS_HPARAMS_H_
 

@@ -21,30 +21,32 @@
 //
 // Speed: the walk and the reading run on LoadOptions::threads threads (one
 // task per top-level directory); plain scalar records are read without
-// protobuf (AccumulateScalarRecord), the rest decoded into an arena; each run
+// protobuf (see accumulate_event), the rest decoded into an arena; each run
 // keeps only what the view needs (first hparams data, last value of each
 // scalar tag). `hparams show` over 10,000 runs x 100 scalars: ~0.45 s on 2
 // cores with a warm page cache (tools/README.md).
 //
+// The results are the plain types of hparams/experiment_view.h: this header
+// includes no protobuf header (raw Events: EventFileReader in the opt-in
+// hparams/summary.h).
+//
 // Thread safety: the functions are reentrant; the Env must be thread-safe.
 //
 // Example:
-//   absl::StatusOr<hp::ExperimentView> view = hp::LoadExperiment("logs/hparam_tuning");
+//   absl::StatusOr<hp::ExperimentView> view = hp::load_experiment("logs/hparam_tuning");
 //   if (!view.ok()) return view.status();
-//   for (const auto& group : view->session_groups.session_groups())
-//     std::cout << group.name() << "\n";
+//   for (const hp::SessionGroup& group : view->session_groups)
+//     std::cout << group.name << "\n";
 //   for (const hp::Diagnostic& d : view->diagnostics) std::cerr << d.message << "\n";
 #ifndef HPARAMS_READER_H_
 #define HPARAMS_READER_H_
 
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "hparams/env.h"
-#include "hparams/proto/event.pb.h"
 #include "hparams/experiment_view.h"
 #include "hparams/export.h"
 
@@ -67,23 +69,23 @@ struct RunFiles {
   std::string name;
   std::vector<std::string> files;
 };
-absl::StatusOr<std::vector<RunFiles>> ListRuns(const std::string& logdir, const LoadOptions& options = {},
-                                               std::vector<Diagnostic>* diagnostics = nullptr);
-
-// Calls `on_event` with every event of the event file `path`, in order.
-// Corruption and a truncated tail are appended to `diagnostics` (with `run`
-// as their run name). Errors: the Env's error when the file cannot be opened
-// or read.
-absl::Status ReadEventFile(const std::string& path, const std::string& run, const LoadOptions& options,
-                           const std::function<void(const proto::Event&)>& on_event,
-                           std::vector<Diagnostic>* diagnostics);
-
-// Reads every run of `logdir` into RunData (sorted with the root first).
-absl::StatusOr<std::vector<RunData>> ReadLogdir(const std::string& logdir, const LoadOptions& options = {},
+absl::StatusOr<std::vector<RunFiles>> list_runs(const std::string& logdir, const LoadOptions& options = {},
                                                 std::vector<Diagnostic>* diagnostics = nullptr);
 
-// ReadLogdir() then BuildExperimentView().
-absl::StatusOr<ExperimentView> LoadExperiment(const std::string& logdir, const LoadOptions& options = {});
+// Adds every event of the event file `path`, in order, to `run` (see
+// accumulate_event), and appends `path` to run->files. Corruption, a record
+// that is not a valid Event, and a truncated tail are appended to
+// `diagnostics` (may be null; run->name is their run name). Errors: the
+// Env's error when the file cannot be opened or read.
+absl::Status read_event_file(const std::string& path, const LoadOptions& options, RunData* run,
+                             std::vector<Diagnostic>* diagnostics);
+
+// Reads every run of `logdir` into RunData (sorted with the root first).
+absl::StatusOr<std::vector<RunData>> read_logdir(const std::string& logdir, const LoadOptions& options = {},
+                                                 std::vector<Diagnostic>* diagnostics = nullptr);
+
+// read_logdir() then build_experiment_view().
+absl::StatusOr<ExperimentView> load_experiment(const std::string& logdir, const LoadOptions& options = {});
 
 }  // namespace hp
 HPARAMS_EXPORT_END

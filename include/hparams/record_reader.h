@@ -1,5 +1,7 @@
 // Reading TFRecord files (length, masked CRC-32C of length, data, masked
-// CRC-32C of data) and the tensorboard Event records inside event files.
+// CRC-32C of data), such as event files. This header includes no protobuf
+// header; EventFileReader, which decodes the records into proto::Events, is
+// in the opt-in <hparams/summary.h>.
 //
 // Corruption is reported, not fatal: each bad stretch goes to
 // RecordReaderOptions::on_corruption (file, offset, bytes dropped, why) and
@@ -28,14 +30,13 @@
 // Thread safety: a reader is used by one thread at a time.
 //
 // Example:
-//   auto reader = hp::EventFileReader::Open(path);
+//   auto reader = hp::RecordReader::Open(path);
 //   if (!reader.ok()) return reader.status();
-//   hp::proto::Event event;
 //   for (;;) {
-//     absl::StatusOr<bool> more = (*reader)->next(&event);
-//     if (!more.ok()) return more.status();  // I/O error
-//     if (!*more) break;                       // end of data
-//     Use(event);
+//     absl::StatusOr<std::string_view> record = (*reader)->read_record();
+//     if (absl::IsOutOfRange(record.status())) break;  // end of data
+//     if (!record.ok()) return record.status();        // I/O error
+//     Use(*record);
 //   }
 #ifndef HPARAMS_RECORD_READER_H_
 #define HPARAMS_RECORD_READER_H_
@@ -50,7 +51,6 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "hparams/env.h"
-#include "hparams/proto/event.pb.h"
 #include "hparams/export.h"
 
 HPARAMS_EXPORT_BEGIN
@@ -106,27 +106,6 @@ class RecordReader {
 
  protected:
   RecordReader() = default;
-};
-
-// Reads the Events of one event file.
-class EventFileReader {
- public:
-  static absl::StatusOr<std::unique_ptr<EventFileReader>> Open(const std::string& path,
-                                                               RecordReaderOptions options = {});
-  EventFileReader(const EventFileReader&) = delete;
-  EventFileReader& operator=(const EventFileReader&) = delete;
-
-  // Fills `event` with the next event. Returns false at the end of the
-  // data. A record that is not a valid Event is reported like corruption
-  // (DataLoss) and skipped, or, with resync_after_corruption false,
-  // returned as that DataLoss (the next call reads on).
-  absl::StatusOr<bool> next(proto::Event* event);
-  RecordReader& records() { return *records_; }
-
- private:
-  explicit EventFileReader(std::unique_ptr<RecordReader> records, RecordReaderOptions options);
-  std::unique_ptr<RecordReader> records_;
-  RecordReaderOptions options_;
 };
 
 }  // namespace hp

@@ -1,8 +1,19 @@
-// Pure builders for the HParams plugin's summaries, like Python's
-// hparams_config_pb / hparams_pb / session_start_pb / session_end_pb. They
-// return a proto::Summary holding one Value, ready to be written in an
-// Event at any step; nothing is written anywhere. Useful for testing and
-// for programs that have their own event writer.
+// The opt-in protobuf API of hparams-cpp: raw-proto builders for the HParams
+// plugin's summaries and a reader of raw Events. Everything else
+// (<hparams/hparams.h>, the readers in <hparams/reader.h>) is free of
+// protobuf; this is the one public header that is not.
+//
+// REQUIRES PROTOBUF: this header includes the generated headers
+// <hparams/proto/*.pb.h> (installed with the library) and so needs the
+// protobuf headers and library the library was built with. With CMake, link
+// `hparams::proto` instead of `hparams::hparams` (it adds protobuf); with
+// pkg-config, add `protobuf`.
+//
+// The builders, like Python's hparams_config_pb / hparams_pb /
+// session_start_pb / session_end_pb, return a proto::Summary holding one
+// Value, ready to be written in an Event at any step (e.g. with
+// SummaryWriter::write_summary); nothing is written anywhere. Useful for
+// testing and for programs that have their own event writer.
 //
 // Every Value carries TensorBoard's "null tensor" (DT_FLOAT, shape [0]) and
 // the plugin metadata: plugin_name "hparams", content = a serialized
@@ -21,9 +32,20 @@
 // Example:
 //   absl::StatusOr<hp::proto::Summary> s = hp::hparams_pb({{"lr", 0.1}}, std::nullopt, 1.6e9);
 //   if (s.ok()) my_writer.write(*s, /*step=*/0);
+//
+//   auto reader = hp::EventFileReader::Open(path);
+//   if (!reader.ok()) return reader.status();
+//   hp::proto::Event event;
+//   for (;;) {
+//     absl::StatusOr<bool> more = (*reader)->next(&event);
+//     if (!more.ok()) return more.status();  // I/O error
+//     if (!*more) break;                       // end of data
+//     Use(event);
+//   }
 #ifndef HPARAMS_SUMMARY_H_
 #define HPARAMS_SUMMARY_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,7 +54,10 @@
 #include "absl/status/statusor.h"
 #include "hparams/export.h"
 #include "hparams/hparam.h"
+#include "hparams/proto/event.pb.h"
+#include "hparams/proto/hparams_plugin_data.pb.h"
 #include "hparams/proto/summary.pb.h"
+#include "hparams/record_reader.h"
 
 HPARAMS_EXPORT_BEGIN
 namespace hp {
@@ -90,6 +115,29 @@ absl::StatusOr<std::string> group_name(const HParams& hparams);
 
 // The JSON text hashed by group_name(), e.g. {"dropout":0.1,"num_units":16}.
 absl::StatusOr<std::string> canonical_json(const HParams& hparams);
+
+// Reads the Events of one event file (see hparams/record_reader.h for how
+// corruption is handled).
+class EventFileReader {
+ public:
+  static absl::StatusOr<std::unique_ptr<EventFileReader>> Open(const std::string& path,
+                                                               RecordReaderOptions options = {});
+  EventFileReader(const EventFileReader&) = delete;
+  EventFileReader& operator=(const EventFileReader&) = delete;
+
+  // Fills `event` with the next event. Returns false at the end of the
+  // data. A record that is not a valid Event is reported like corruption
+  // (DataLoss) and skipped, or, with resync_after_corruption false,
+  // returned as that DataLoss (the next call reads on).
+  absl::StatusOr<bool> next(proto::Event* event);
+  RecordReader& records() { return *records_; }
+
+ private:
+  explicit EventFileReader(std::unique_ptr<RecordReader> records, RecordReaderOptions options);
+  std::unique_ptr<RecordReader> records_;
+  RecordReaderOptions options_;
+};
+
 
 }  // namespace hp
 HPARAMS_EXPORT_END

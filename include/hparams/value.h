@@ -115,6 +115,9 @@ class Value {
   // Python's quoting and escapes for ASCII; other characters are kept as
   // is (Python would also escape non-printable non-ASCII characters).
   std::string repr() const;
+  // Python's json.dumps(): true, 16, 0.1, NaN, Infinity, "adam" (with
+  // json's default ensure_ascii: non-ASCII characters as \uXXXX escapes).
+  std::string json() const;
   // Name of the Python type: "bool", "int", "float" or "str".
   const char* type_name() const;
 

@@ -1,7 +1,9 @@
-// Wire-format encoding of scalar Events; field numbers from proto/hparams/*.proto.
+// Wire-format encoding and decoding of scalar Events; field numbers from
+// proto/hparams/*.proto.
 #include "internal/scalar_event.h"
 
 #include <cstring>
+#include <string_view>
 
 #include "internal/record_format.h"
 #include "internal/varint.h"
@@ -136,6 +138,217 @@ void append_scalar_record(std::string* out, double wall_time, int64_t step, std:
   out->resize(start + max_scalar_record_size(tag.size()));
   const size_t n = encode_scalar_record(&(*out)[start], wall_time, step, tag, value, with_metadata);
   out->resize(start + n);
+}
+
+// --- Decoding -------------------------------------------------------------
+
+namespace {
+
+// TensorFlow's DataType numbers (summary.proto); experiment_view.cc checks
+// them against the generated enum.
+constexpr int kDtFloat = 1;
+constexpr int kDtDouble = 2;
+
+// A minimal reader of the protobuf wire format. Every method returns false
+// on anything unexpected, so the caller falls back to the full decoder,
+// which also reports malformed data.
+class WireReader {
+ public:
+  explicit WireReader(std::string_view data) : p_(data.data()), end_(data.data() + data.size()) {}
+  bool done() const { return p_ == end_; }
+
+  bool varint(uint64_t* out) {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ == end_) return false;
+      uint8_t byte = static_cast<uint8_t>(*p_++);
+      v |= uint64_t{byte & 0x7fu} << shift;
+      if ((byte & 0x80) == 0) {
+        *out = v;
+        return true;
+      }
+    }
+    return false;
+  }
+  bool fixed32(uint32_t* out) {
+    if (end_ - p_ < 4) return false;
+    *out = decode_fixed32(p_);
+    p_ += 4;
+    return true;
+  }
+  bool fixed64(uint64_t* out) {
+    if (end_ - p_ < 8) return false;
+    *out = decode_fixed64(p_);
+    p_ += 8;
+    return true;
+  }
+  bool bytes(std::string_view* out) {
+    uint64_t n;
+    if (!varint(&n) || n > static_cast<uint64_t>(end_ - p_)) return false;
+    *out = std::string_view(p_, n);
+    p_ += n;
+    return true;
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+// One occurrence of a repeated float (Bits = uint32_t) or double (uint64_t)
+// field, packed (wire type 2) or a single element: adds its elements to
+// *count and keeps the first element of the field in *first, as the
+// decoder's float_val / double_val would.
+template <typename Bits, typename Number>
+bool read_repeated_fixed(WireReader& r, uint64_t wire, int* count, Number* first) {
+  static_assert(sizeof(Bits) == sizeof(Number), "bit pattern and number differ in size");
+  Bits bits = 0;
+  size_t n = 1;
+  if (wire == 2) {
+    std::string_view packed;
+    if (!r.bytes(&packed) || packed.size() % sizeof(Bits) != 0) return false;
+    n = packed.size() / sizeof(Bits);
+    if (n > 0) {
+      if constexpr (sizeof(Bits) == 4) {
+        bits = decode_fixed32(packed.data());
+      } else {
+        bits = decode_fixed64(packed.data());
+      }
+    }
+  } else {
+    bool read;
+    if constexpr (sizeof(Bits) == 4) {
+      read = r.fixed32(&bits);
+    } else {
+      read = r.fixed64(&bits);
+    }
+    if (!read) return false;
+  }
+  if (n > 0 && *count == 0) std::memcpy(first, &bits, sizeof bits);
+  *count += static_cast<int>(n);
+  return true;
+}
+
+bool decode_tensor(std::string_view data, DecodedScalarValue* out) {
+  WireReader r(data);
+  while (!r.done()) {
+    uint64_t key;
+    if (!r.varint(&key)) return false;
+    uint64_t field = key >> 3;
+    uint64_t wire = key & 7;
+    std::string_view bytes;
+    if (field == 1 && wire == 0) {
+      uint64_t dtype;
+      if (!r.varint(&dtype)) return false;
+      // Truncated to 32 bits, as protobuf's parser stores an enum.
+      out->parts.dtype = static_cast<int32_t>(static_cast<uint32_t>(dtype));
+    } else if (field == 2 && wire == 2) {
+      // Scalars have an empty shape; anything else goes to the full decoder,
+      // which also validates it.
+      if (!r.bytes(&bytes) || !bytes.empty()) return false;
+    } else if (field == 4 && wire == 2) {
+      if (!r.bytes(&out->parts.content)) return false;
+    } else if (field == 5 && (wire == 2 || wire == 5)) {
+      if (!read_repeated_fixed<uint32_t>(r, wire, &out->parts.float_count, &out->parts.first_float)) return false;
+    } else if (field == 6 && (wire == 2 || wire == 1)) {
+      if (!read_repeated_fixed<uint64_t>(r, wire, &out->parts.double_count, &out->parts.first_double)) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool decode_value(std::string_view data, DecodedScalarValue* out) {
+  WireReader r(data);
+  while (!r.done()) {
+    uint64_t key;
+    if (!r.varint(&key)) return false;
+    uint64_t field = key >> 3;
+    uint64_t wire = key & 7;
+    if (field == 1 && wire == 2) {
+      if (!r.bytes(&out->tag)) return false;
+      // proto3 strings must be UTF-8; leave anything but ASCII to protobuf.
+      for (char c : out->tag) {
+        if (static_cast<unsigned char>(c) >= 0x80) return false;
+      }
+    } else if (field == 2 && wire == 5 && !out->tensor) {
+      uint32_t bits;
+      if (!r.fixed32(&bits)) return false;
+      std::memcpy(&out->simple_value, &bits, 4);
+      out->simple = true;
+    } else if (field == 8 && wire == 2 && !out->simple && !out->tensor) {
+      std::string_view tensor;
+      if (!r.bytes(&tensor) || !decode_tensor(tensor, out)) return false;
+      out->tensor = true;
+    } else {
+      return false;  // metadata, node_name, a second value: the full decoder
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<double> tensor_scalar(const TensorScalarParts& t) {
+  switch (t.dtype) {
+    case kDtFloat:
+      if (t.content.size() == sizeof(float)) {
+        uint32_t bits = decode_fixed32(t.content.data());
+        float f;
+        std::memcpy(&f, &bits, sizeof f);
+        return static_cast<double>(f);
+      }
+      if (t.content.empty() && t.float_count == 1) return static_cast<double>(t.first_float);
+      return std::nullopt;
+    case kDtDouble:
+      if (t.content.size() == sizeof(double)) {
+        uint64_t bits = decode_fixed64(t.content.data());
+        double d;
+        std::memcpy(&d, &bits, sizeof d);
+        return d;
+      }
+      if (t.content.empty() && t.double_count == 1) return t.first_double;
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+bool decode_scalar_event(std::string_view event, DecodedScalarEvent* out) {
+  WireReader r(event);
+  uint64_t wall_bits = 0;
+  uint64_t step = 0;
+  std::string_view summary;
+  bool has_summary = false;
+  while (!r.done()) {
+    uint64_t key;
+    if (!r.varint(&key)) return false;
+    if (key == (1 << 3 | 1)) {
+      if (!r.fixed64(&wall_bits)) return false;
+    } else if (key == (2 << 3 | 0)) {
+      if (!r.varint(&step)) return false;
+    } else if (key == (5 << 3 | 2) && !has_summary) {
+      if (!r.bytes(&summary)) return false;
+      has_summary = true;
+    } else {
+      return false;
+    }
+  }
+  if (!has_summary) return false;
+  *out = DecodedScalarEvent();
+  WireReader s(summary);
+  while (!s.done()) {
+    uint64_t key;
+    std::string_view value;
+    if (!s.varint(&key) || key != (1 << 3 | 2) || !s.bytes(&value) || out->count == DecodedScalarEvent::kMaxValues) {
+      return false;
+    }
+    if (!decode_value(value, &out->values[out->count++])) return false;
+  }
+  std::memcpy(&out->wall_time, &wall_bits, 8);
+  out->step = static_cast<int64_t>(step);
+  return true;
 }
 
 }  // namespace hp::internal

@@ -1,5 +1,6 @@
 // The user-facing snippets from the issues, verbatim, as a user's program.
 #include <hparams/hparams.h>
+#include <hparams/reader.h>  // protobuf-free too: no protobuf include or link needed for it
 
 #include <cstdio>
 #include <string>
@@ -77,11 +78,30 @@ int run_trial(const std::string& logdir) {
   return 0;
 }
 
+// Issue 13: the logdir read back as the dashboard shows it.
+int read_back(const std::string& logdir) {
+  absl::StatusOr<hp::ExperimentView> view = hp::load_experiment(logdir + "/hparam_tuning");
+  if (!view.ok()) {
+    std::fprintf(stderr, "%s\n", view.status().ToString().c_str());
+    return 1;
+  }
+  for (const hp::SessionGroup& group : view->session_groups) {
+    for (const auto& [name, value] : group.hparams) std::printf("%s=%s ", name.c_str(), value.repr().c_str());
+    std::printf("\n");
+  }
+  if (view->session_groups.empty()) {
+    std::fprintf(stderr, "no session group read back\n");
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string logdir = argc > 1 ? argv[1] : "consumer_logs";
   if (run(logdir) != 0) return 1;
   if (run_trial(logdir) != 0) return 1;
-  return run_tutorial(logdir);
+  if (run_tutorial(logdir) != 0) return 1;
+  return read_back(logdir);
 }
