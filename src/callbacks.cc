@@ -26,7 +26,7 @@ std::optional<double> Logs::get(std::string_view name) const {
   return std::nullopt;
 }
 
-CallbackList::CallbackList(std::vector<Callback*> callbacks) {
+CallbackList::CallbackList(const std::vector<Callback*>& callbacks) {
   for (Callback* callback : callbacks) add(callback);
 }
 
@@ -145,7 +145,7 @@ namespace {
 constexpr std::string_view kValidationPrefix = "val_";
 }  // namespace
 
-TensorBoardCallback::TensorBoardCallback(std::string logdir, TensorBoardOptions options)
+TensorBoardCallback::TensorBoardCallback(const std::string& logdir, TensorBoardOptions options)
     : options_(std::move(options)) {
   train_.logdir = absl::StrCat(logdir, "/train");
   validation_.logdir = absl::StrCat(logdir, "/validation");

@@ -355,7 +355,10 @@ class PosixEnv final : public Env {
   // default it reads the kernel's coarse clock instead (writer.cc).
   double now_seconds() override {
     const int64_t ns = absl::GetCurrentTimeNanos();
-    return static_cast<double>(ns / 1000000000) + static_cast<double>(ns % 1000000000) * 1e-9;
+    // Whole seconds and the rest apart: one double of nanoseconds since
+    // 1970 would round away the sub-microsecond digits.
+    const int64_t whole_seconds = ns / 1000000000;
+    return static_cast<double>(whole_seconds) + static_cast<double>(ns % 1000000000) * 1e-9;
   }
 };
 

@@ -19,7 +19,7 @@ absl::StatusOr<Trial> Trial::Start(const std::string& run_dir, const HParams& hp
   // Checked before the writer exists, so bad hparams create no directory.
   if (absl::Status s = hparams.validate(); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<SummaryWriter>> writer =
-      SummaryWriter::Create(run_dir, std::move(options.writer));
+      SummaryWriter::Create(run_dir, options.writer);
   if (!writer.ok()) return writer.status();
   absl::Status s = (*writer)->hparams(hparams, std::move(options.trial_id));
   if (!s.ok()) {

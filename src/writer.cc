@@ -4,7 +4,7 @@
 #include "hparams/writer.h"
 
 #include <pthread.h>
-#include <time.h>
+#include <ctime>
 #include <unistd.h>
 
 #include <atomic>
@@ -200,7 +200,7 @@ bool first_of_tag_from_this_thread(internal::WriterService::Stream::Queue& queue
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::string& logdir,
-                                                                     WriterOptions options) {
+                                                                     const WriterOptions& options) {
   if (logdir.empty()) {
     return absl::InvalidArgumentError("SummaryWriter::Create: logdir is empty; pass a directory such as \"logs/run-0\"");
   }
@@ -287,8 +287,10 @@ SummaryWriter::~SummaryWriter() {
     // may block on a mutex no thread will release, and would write the
     // parent's queued bytes into the parent's file a second time. Keep it,
     // out of reach, until the child exits.
-    static internal::Mutex* const mu = new internal::Mutex;
-    static std::vector<Impl*>* const kept = new std::vector<Impl*>;
+    // Leaked on purpose (never destroyed at exit). Allocation failure here,
+    // in a destructor, can only terminate, as for any allocation there.
+    static internal::Mutex* const mu = new internal::Mutex;         // NOLINT(bugprone-unhandled-exception-at-new)
+    static std::vector<Impl*>* const kept = new std::vector<Impl*>;  // NOLINT(bugprone-unhandled-exception-at-new)
     internal::MutexLock lock(mu);
     kept->push_back(impl_.release());
     return;
@@ -365,7 +367,7 @@ absl::Status SummaryWriter::write_event(const proto::Event& event) {
   return impl_->stream().append(internal::frame_record(internal::serialize_deterministic(event)));
 }
 
-absl::Status SummaryWriter::write_framed_record(std::string framed, std::string_view call) {
+absl::Status SummaryWriter::write_framed_record(std::string_view framed, std::string_view call) {
   if (impl_->in_forked_child()) return impl_->forked_error(call);
   const size_t size = framed.size() - internal::kRecordOverheadBytes;
   if (size > kMaxEventBytes) {

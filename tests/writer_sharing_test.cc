@@ -33,7 +33,7 @@ constexpr int kScale = 4;
 #endif
 
 std::unique_ptr<SummaryWriter> create(const std::string& logdir, WriterOptions options = {}) {
-  auto writer = SummaryWriter::Create(logdir, std::move(options));
+  auto writer = SummaryWriter::Create(logdir, options);
   EXPECT_TRUE(writer.ok()) << writer.status();
   return writer.ok() ? std::move(*writer) : nullptr;
 }

@@ -113,7 +113,7 @@ class CallbackList : public Callback {
  public:
   CallbackList() = default;
   // Borrows the callbacks: they must outlive the list. Null pointers are skipped.
-  explicit CallbackList(std::vector<Callback*> callbacks);
+  explicit CallbackList(const std::vector<Callback*>& callbacks);
 
   // Borrows `callback` (must outlive the list); ignored when null.
   void add(Callback* callback);
@@ -210,7 +210,7 @@ struct TensorBoardOptions {
 // again. Write errors are the writer's.
 class TensorBoardCallback : public Callback {
  public:
-  explicit TensorBoardCallback(std::string logdir, TensorBoardOptions options = {});
+  explicit TensorBoardCallback(const std::string& logdir, TensorBoardOptions options = {});
   ~TensorBoardCallback() override;
 
   absl::Status on_train_begin() override;

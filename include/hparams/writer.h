@@ -117,7 +117,7 @@ class SummaryWriter {
   // (`ulimit -u`; only the first writer of a process starts it). A failed
   // Create removes the file and the directories it made.
   static absl::StatusOr<std::unique_ptr<SummaryWriter>> Create(const std::string& logdir,
-                                                               WriterOptions options = {});
+                                                               const WriterOptions& options = {});
 
   SummaryWriter(const SummaryWriter&) = delete;
   SummaryWriter& operator=(const SummaryWriter&) = delete;
@@ -186,7 +186,7 @@ class SummaryWriter {
   // Queues a framed record the caller encoded itself, having checked every
   // string in it is UTF-8 (the hparams() fast path). `call` names the
   // public method in errors.
-  absl::Status write_framed_record(std::string framed, std::string_view call);
+  absl::Status write_framed_record(std::string_view framed, std::string_view call);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -21,9 +21,12 @@
 // or returns its error.
 #define HP_ASSIGN_OR_RETURN(lhs, expr) \
   HP_ASSIGN_OR_RETURN_IMPL_(HP_STATUS_CONCAT_(hp_statusor_, __LINE__), lhs, expr)
+// NOLINTBEGIN(bugprone-macro-parentheses): `lhs` is a declaration or an
+// lvalue and `statusor` a new name; neither can be parenthesised.
 #define HP_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
   auto statusor = (expr);                              \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // HPARAMS_INTERNAL_STATUS_MACROS_H_
