@@ -16,6 +16,8 @@
 #include "google/protobuf/wire_format_lite.h"
 #include "hparams/proto/hparams_plugin_data.pb.h"
 #include "internal/group_name.h"
+#include "internal/record_format.h"
+#include "internal/record_reader_access.h"
 #include "internal/serialize_deterministic.h"
 #include "internal/status_macros.h"
 #include "proto_enums.h"
@@ -256,6 +258,35 @@ absl::StatusOr<std::string> session_group_name(const HParams& hparams, std::opti
 absl::StatusOr<std::string> group_name(const HParams& hparams) {
   HP_RETURN_IF_ERROR(hparams.validate());
   return internal::derive_group_name(by_name(hparams));
+}
+
+absl::StatusOr<std::unique_ptr<EventFileReader>> EventFileReader::Open(const std::string& path,
+                                                                       RecordReaderOptions options) {
+  absl::StatusOr<std::unique_ptr<RecordReader>> records = RecordReader::Open(path, options);
+  if (!records.ok()) return records.status();
+  return std::unique_ptr<EventFileReader>(new EventFileReader(std::move(*records), std::move(options)));
+}
+
+EventFileReader::EventFileReader(std::unique_ptr<RecordReader> records, RecordReaderOptions options)
+    : records_(std::move(records)), options_(std::move(options)) {}
+
+absl::StatusOr<bool> EventFileReader::next(proto::Event* event) {
+  for (;;) {
+    absl::StatusOr<std::string_view> record = records_->read_record();
+    if (absl::IsOutOfRange(record.status())) return false;
+    if (!record.ok()) return record.status();
+    if (event->ParseFromArray(record->data(), static_cast<int>(record->size()))) return true;
+    const std::string& path = internal::record_reader_path(*records_);
+    absl::Status reason = absl::DataLossError(absl::StrCat("the ", record->size(), "-byte record at offset ",
+                                                           records_->record_offset(), " in '", path,
+                                                           "' is not a valid Event"));
+    if (!options_.resync_after_corruption) return reason;
+    const uint64_t dropped = internal::kRecordOverheadBytes + record->size();
+    internal::count_dropped_record(records_.get(), dropped);
+    if (options_.on_corruption) {
+      options_.on_corruption(CorruptionReport{path, records_->record_offset(), dropped, reason});
+    }
+  }
 }
 
 }  // namespace hp

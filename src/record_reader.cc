@@ -2,7 +2,7 @@
 // skipped, a cut-short final record treated as the end of the data.
 #include "hparams/record_reader.h"
 
-#include "hparams/summary.h"  // EventFileReader
+#include "internal/record_reader_access.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -365,33 +365,16 @@ absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(const std::stri
   return std::unique_ptr<RecordReader>(new RecordReaderImpl(std::move(*file), path, std::move(options)));
 }
 
-absl::StatusOr<std::unique_ptr<EventFileReader>> EventFileReader::Open(const std::string& path,
-                                                                       RecordReaderOptions options) {
-  absl::StatusOr<std::unique_ptr<RecordReader>> records = RecordReader::Open(path, options);
-  if (!records.ok()) return records.status();
-  return std::unique_ptr<EventFileReader>(new EventFileReader(std::move(*records), std::move(options)));
+namespace internal {
+
+const std::string& record_reader_path(const RecordReader& reader) {
+  return static_cast<const RecordReaderImpl&>(reader).path();
 }
 
-EventFileReader::EventFileReader(std::unique_ptr<RecordReader> records, RecordReaderOptions options)
-    : records_(std::move(records)), options_(std::move(options)) {}
-
-absl::StatusOr<bool> EventFileReader::next(proto::Event* event) {
-  for (;;) {
-    absl::StatusOr<std::string_view> record = records_->read_record();
-    if (absl::IsOutOfRange(record.status())) return false;
-    if (!record.ok()) return record.status();
-    if (event->ParseFromArray(record->data(), static_cast<int>(record->size()))) return true;
-    const std::string path = static_cast<RecordReaderImpl*>(records_.get())->path();
-    absl::Status reason = absl::DataLossError(absl::StrCat("the ", record->size(), "-byte record at offset ",
-                                                           records_->record_offset(), " in '", path,
-                                                           "' is not a valid Event"));
-    if (!options_.resync_after_corruption) return reason;
-    const uint64_t dropped = internal::kRecordOverheadBytes + record->size();
-    static_cast<RecordReaderImpl*>(records_.get())->add_dropped(dropped);
-    if (options_.on_corruption) {
-      options_.on_corruption(CorruptionReport{path, records_->record_offset(), dropped, reason});
-    }
-  }
+void count_dropped_record(RecordReader* reader, uint64_t bytes) {
+  static_cast<RecordReaderImpl*>(reader)->add_dropped(bytes);
 }
+
+}  // namespace internal
 
 }  // namespace hp

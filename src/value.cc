@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "internal/group_name.h"
+#include "internal/utf8_json.h"
 #include "internal/python_float_repr.h"
 
 namespace hp {
@@ -126,7 +126,19 @@ double Value::as_double() const {
   return 0.0;
 }
 
-std::string Value::json() const { return internal::python_json_value(*this); }
+std::string Value::json() const {
+  switch (kind()) {
+    case Kind::kBool:
+      return as_bool() ? "true" : "false";
+    case Kind::kInt:
+      return repr();  // exact, like Python's int
+    case Kind::kFloat:
+      return internal::python_json_float(as_double());
+    case Kind::kString:
+      return internal::python_json_string(as_string());
+  }
+  return "null";
+}
 
 std::string Value::repr() const {
   switch (kind_) {

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "hparams/export.h"
 #include "hparams/value.h"
+#include "internal/utf8_json.h"
 
 // Declared with the public headers' visibility, whichever comes first.
 HPARAMS_EXPORT_BEGIN
@@ -24,21 +25,8 @@ HPARAMS_EXPORT_END
 
 namespace hp::internal {
 
-// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool is_valid_utf8(std::string_view s);
-
-// A JSON string literal as Python writes it with ensure_ascii=True: quotes,
-// \" \\ \n \r \t \b \f, other code points below 0x20 and from 0x7f up as
-// \uXXXX in lowercase hex (surrogate pairs above U+FFFF); "/" unescaped.
-// Requires is_valid_utf8(s).
-std::string python_json_string(std::string_view s);
-
-// json.dumps of one value: true/false, exact integers, float repr with
-// NaN/Infinity/-Infinity, or python_json_string.
-std::string python_json_value(const Value& v);
-
 // The canonical object: keys sorted by code point (= UTF-8 byte order), no
-// spaces. Requires unique, valid UTF-8 names and string values.
+// spaces, values as Value::json() writes them. Requires unique, valid UTF-8 names and string values.
 std::string canonical_json(std::vector<std::pair<std::string, Value>> by_name);
 
 // sha256_hex(canonical_json(by_name)).
