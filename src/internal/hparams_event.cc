@@ -10,19 +10,16 @@
 
 #include "absl/container/inlined_vector.h"
 #include "hparams/summary.h"
+#include "internal/event_wire.h"
 #include "internal/record_format.h"
 #include "internal/varint.h"
 
 namespace hp::internal {
 namespace {
 
+using namespace event_wire;  // NOLINT(google-build-using-namespace): the tags read as in the .proto
+
 // Wire tags: (field_number << 3) | wire_type.
-constexpr char kEventWallTime = 0x09;         // Event.wall_time = 1, fixed64
-constexpr char kEventSummary = 0x2A;          // Event.summary = 5
-constexpr char kSummaryValue = 0x0A;          // Summary.value = 1
-constexpr char kValueTag = 0x0A;              // Summary.Value.tag = 1
-constexpr char kValueTensor = 0x42;           // Summary.Value.tensor = 8
-constexpr char kValueMetadata = 0x4A;         // Summary.Value.metadata = 9
 constexpr char kMetadataPluginData = 0x0A;    // SummaryMetadata.plugin_data = 1
 constexpr char kPluginName = 0x0A;            // PluginData.plugin_name = 1
 constexpr char kPluginContent = 0x12;         // PluginData.content = 2

@@ -5,20 +5,14 @@
 #include <cstring>
 #include <string_view>
 
+#include "internal/event_wire.h"
 #include "internal/record_format.h"
 #include "internal/varint.h"
 
 namespace hp::internal {
 namespace {
 
-// Wire tags: (field_number << 3) | wire_type.
-constexpr char kEventWallTime = 0x09;   // Event.wall_time = 1, fixed64
-constexpr char kEventStep = 0x10;       // Event.step = 2, varint
-constexpr char kEventSummary = 0x2A;    // Event.summary = 5, length-delimited
-constexpr char kSummaryValue = 0x0A;    // Summary.value = 1
-constexpr char kValueTag = 0x0A;        // Value.tag = 1
-constexpr char kValueTensor = 0x42;     // Value.tensor = 8
-constexpr char kValueMetadata = 0x4A;   // Value.metadata = 9
+using namespace event_wire;  // NOLINT(google-build-using-namespace): the tags read as in the .proto
 
 // TensorProto { dtype: DT_FLOAT (08 01), tensor_shape {} (12 00),
 // float_val packed (2a 04) } followed by the 4 float bytes.
