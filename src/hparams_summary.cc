@@ -20,6 +20,7 @@
 #include "internal/record_reader_access.h"
 #include "internal/serialize_deterministic.h"
 #include "internal/status_macros.h"
+#include "internal/validate_each_once.h"
 #include "proto_enums.h"
 
 namespace hp {
@@ -146,23 +147,10 @@ absl::StatusOr<proto::Summary> hparams_config_pb(const std::vector<HParam>& hpar
   experiment->set_user(info.user);
   experiment->set_time_created_secs(info.time_created_secs.has_value() ? *info.time_created_secs : now_secs());
 
-  std::set<std::string_view> names;
-  for (const HParam& h : hparams) {
-    HP_RETURN_IF_ERROR(h.validate());
-    if (!names.insert(h.name()).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "hparam '", h.name(), "' appears twice in the config; give each hparam once"));
-    }
-    fill_hparam_info(h, experiment->add_hparam_infos());
-  }
-  std::set<std::pair<std::string_view, std::string_view>> metric_names;
+  HP_RETURN_IF_ERROR(internal::validate_each_once(hparams, "the config"));
+  for (const HParam& h : hparams) fill_hparam_info(h, experiment->add_hparam_infos());
+  HP_RETURN_IF_ERROR(internal::validate_each_once(metrics, "the config"));
   for (const Metric& m : metrics) {
-    HP_RETURN_IF_ERROR(m.validate());
-    if (!metric_names.insert({m.group(), m.tag()}).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "metric '", m.tag(), "' (group '", m.group(),
-          "') appears twice in the config; give each metric once"));
-    }
     proto::hparams::MetricInfo* info = experiment->add_metric_infos();
     info->mutable_name()->set_group(m.group());
     info->mutable_name()->set_tag(m.tag());
