@@ -101,7 +101,7 @@ long peak_rss_kib() {
 void BM_ScalarCallerLatency(benchmark::State& state) {
   const double tick_ns = ns_per_tick();
   const std::string dir = temp_logdir("latency");
-  auto writer = hp::SummaryWriter::Create(dir);
+  auto writer = hp::SummaryWriter::create(dir);
   if (!writer.ok()) {
     state.SkipWithError(std::string(writer.status().message()).c_str());
     return;
@@ -141,7 +141,7 @@ BENCHMARK(BM_ScalarCallerLatency)->Iterations(2000000)->Unit(benchmark::kMillise
 // working on the other core.
 void BM_ScalarCallerCost(benchmark::State& state) {
   const std::string dir = temp_logdir("caller");
-  auto writer = hp::SummaryWriter::Create(dir);
+  auto writer = hp::SummaryWriter::create(dir);
   if (!writer.ok()) {
     state.SkipWithError(std::string(writer.status().message()).c_str());
     return;
@@ -165,7 +165,7 @@ void BM_FourThreadsOneWriter(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     const std::string dir = temp_logdir("threads");
-    auto writer = hp::SummaryWriter::Create(dir);
+    auto writer = hp::SummaryWriter::create(dir);
     if (!writer.ok()) {
       state.SkipWithError(std::string(writer.status().message()).c_str());
       return;
@@ -203,7 +203,7 @@ void BM_ThousandWriters(benchmark::State& state) {
     std::vector<std::unique_ptr<hp::SummaryWriter>> writers;
     writers.reserve(kWriters);
     for (int i = 0; i < kWriters; ++i) {
-      auto writer = hp::SummaryWriter::Create(dir + "/run-" + std::to_string(i));
+      auto writer = hp::SummaryWriter::create(dir + "/run-" + std::to_string(i));
       if (!writer.ok()) {
         state.SkipWithError(std::string(writer.status().message()).c_str());
         break;
@@ -234,7 +234,7 @@ void BM_SustainedScalars(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     const std::string dir = temp_logdir("sustained");
-    auto writer = hp::SummaryWriter::Create(dir);
+    auto writer = hp::SummaryWriter::create(dir);
     if (!writer.ok()) {
       state.SkipWithError(std::string(writer.status().message()).c_str());
       return;
@@ -280,7 +280,7 @@ BENCHMARK(BM_SustainedScalars)->Arg(10000000)->Iterations(1)->Unit(benchmark::kM
 // calls, both measured after a flush()), which must stay flat.
 void BM_HParams(benchmark::State& state) {
   const std::string dir = temp_logdir("hparams");
-  auto writer = hp::SummaryWriter::Create(dir);
+  auto writer = hp::SummaryWriter::create(dir);
   if (!writer.ok()) {
     state.SkipWithError(std::string(writer.status().message()).c_str());
     return;

@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.on_corruption = [&reported](const hp::CorruptionReport& r) { reported += r.bytes_dropped; };
 
   if ((caps & 8) == 0) {
-    auto reader = hp::RecordReader::Open("fuzz", options);
+    auto reader = hp::RecordReader::open("fuzz", options);
     if (!reader.ok()) return 0;
     uint64_t bytes = 0;
     for (;;) {
@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     if ((*reader)->bytes_dropped() > file.size()) __builtin_trap();
   } else {
-    auto reader = hp::EventFileReader::Open("fuzz", options);
+    auto reader = hp::EventFileReader::open("fuzz", options);
     if (!reader.ok()) return 0;
     hp::proto::Event event;
     for (;;) {

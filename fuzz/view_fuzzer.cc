@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   hp::fuzz::MemoryEnv env(file, size_t{1} << 16);
   hp::RecordReaderOptions options;
   options.env = &env;
-  auto reader = hp::RecordReader::Open("fuzz", options);
+  auto reader = hp::RecordReader::open("fuzz", options);
   if (!reader.ok()) return 0;
 
   std::vector<hp::RunData> runs;

@@ -105,7 +105,7 @@ absl::Status KerasCallback::on_train_begin() {
       return absl::InvalidArgumentError(
           "KerasCallback needs a logdir or a writer; it was given an empty logdir or a null writer");
     }
-    absl::StatusOr<std::unique_ptr<SummaryWriter>> created = SummaryWriter::Create(logdir_, options_);
+    absl::StatusOr<std::unique_ptr<SummaryWriter>> created = SummaryWriter::create(logdir_, options_);
     if (!created.ok()) return created.status();
     owned_writer_ = *std::move(created);
     writer = owned_writer_.get();
@@ -157,7 +157,7 @@ absl::StatusOr<SummaryWriter*> TensorBoardCallback::get(LazyWriter& lazy) {
   if (lazy.writer != nullptr) return lazy.writer.get();
   if (!lazy.create_error.ok()) return lazy.create_error;
   absl::StatusOr<std::unique_ptr<SummaryWriter>> created =
-      SummaryWriter::Create(lazy.logdir, options_.writer_options);
+      SummaryWriter::create(lazy.logdir, options_.writer_options);
   if (!created.ok()) {
     lazy.create_error = created.status();
     return lazy.create_error;

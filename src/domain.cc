@@ -95,7 +95,7 @@ Discrete::Discrete(std::vector<Value> values) {
   values_ = std::move(values);
 }
 
-absl::StatusOr<Discrete> Discrete::Create(std::vector<Value> values) {
+absl::StatusOr<Discrete> Discrete::create(std::vector<Value> values) {
   Discrete d(std::move(values));
   if (!d.status().ok()) return d.status();
   return d;
@@ -145,7 +145,7 @@ IntInterval::IntInterval(int64_t min_value, int64_t max_value) : min_(min_value)
   }
 }
 
-absl::StatusOr<IntInterval> IntInterval::Create(int64_t min_value, int64_t max_value) {
+absl::StatusOr<IntInterval> IntInterval::create(int64_t min_value, int64_t max_value) {
   IntInterval d(min_value, max_value);
   if (!d.status().ok()) return d.status();
   return d;
@@ -193,7 +193,7 @@ RealInterval::RealInterval(double min_value, double max_value) : min_(min_value)
   }
 }
 
-absl::StatusOr<RealInterval> RealInterval::Create(double min_value, double max_value) {
+absl::StatusOr<RealInterval> RealInterval::create(double min_value, double max_value) {
   RealInterval d(min_value, max_value);
   if (!d.status().ok()) return d.status();
   return d;

@@ -364,7 +364,7 @@ class PosixEnv final : public Env {
 
 }  // namespace
 
-Env* Env::Default() {
+Env* Env::default_env() {
   static Env* const env = new PosixEnv;
   return env;
 }

@@ -248,9 +248,9 @@ absl::StatusOr<std::string> group_name(const HParams& hparams) {
   return internal::derive_group_name(by_name(hparams));
 }
 
-absl::StatusOr<std::unique_ptr<EventFileReader>> EventFileReader::Open(const std::string& path,
+absl::StatusOr<std::unique_ptr<EventFileReader>> EventFileReader::open(const std::string& path,
                                                                        RecordReaderOptions options) {
-  absl::StatusOr<std::unique_ptr<RecordReader>> records = RecordReader::Open(path, options);
+  absl::StatusOr<std::unique_ptr<RecordReader>> records = RecordReader::open(path, options);
   if (!records.ok()) return records.status();
   return std::unique_ptr<EventFileReader>(new EventFileReader(std::move(*records), std::move(options)));
 }

@@ -19,7 +19,7 @@
 namespace hp {
 namespace {
 
-Env* EnvOf(const LoadOptions& options) { return options.env != nullptr ? options.env : Env::Default(); }
+Env* EnvOf(const LoadOptions& options) { return options.env != nullptr ? options.env : Env::default_env(); }
 
 bool IsEventFile(const std::string& name) { return name.find("tfevents") != std::string::npos; }
 
@@ -158,7 +158,7 @@ absl::Status read_event_file(const std::string& path, const LoadOptions& options
                              std::vector<Diagnostic>* diagnostics) {
   run->files.push_back(path);
   const RecordReaderOptions reader_options = EventFileReaderOptions(options, run->name, diagnostics);
-  HP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader, RecordReader::Open(path, reader_options));
+  HP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader, RecordReader::open(path, reader_options));
   while (true) {
     absl::StatusOr<std::string_view> record = reader->read_record();
     if (absl::IsOutOfRange(record.status())) break;

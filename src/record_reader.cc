@@ -357,9 +357,9 @@ class RecordReaderImpl final : public RecordReader {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(const std::string& path,
+absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::open(const std::string& path,
                                                                  RecordReaderOptions options) {
-  Env* env = options.env != nullptr ? options.env : Env::Default();
+  Env* env = options.env != nullptr ? options.env : Env::default_env();
   absl::StatusOr<std::unique_ptr<SequentialFile>> file = env->new_sequential_file(path);
   if (!file.ok()) return file.status();
   return std::unique_ptr<RecordReader>(new RecordReaderImpl(std::move(*file), path, std::move(options)));

@@ -15,11 +15,11 @@ absl::Status moved_from_error(const char* method) {
 
 }  // namespace
 
-absl::StatusOr<Trial> Trial::Start(const std::string& run_dir, const HParams& hparams, TrialOptions options) {
+absl::StatusOr<Trial> Trial::start(const std::string& run_dir, const HParams& hparams, TrialOptions options) {
   // Checked before the writer exists, so bad hparams create no directory.
   if (absl::Status s = hparams.validate(); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<SummaryWriter>> writer =
-      SummaryWriter::Create(run_dir, options.writer);
+      SummaryWriter::create(run_dir, options.writer);
   if (!writer.ok()) return writer.status();
   absl::Status s = (*writer)->hparams(hparams, std::move(options.trial_id));
   if (!s.ok()) {

@@ -137,7 +137,7 @@ double coarse_now() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
   }
 #endif
-  return Env::Default()->now_seconds();
+  return Env::default_env()->now_seconds();
 }
 
 }  // namespace
@@ -199,14 +199,14 @@ bool first_of_tag_from_this_thread(internal::WriterService::Stream::Queue& queue
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::string& logdir,
+absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::create(const std::string& logdir,
                                                                      const WriterOptions& options) {
   if (logdir.empty()) {
-    return absl::InvalidArgumentError("SummaryWriter::Create: logdir is empty; pass a directory such as \"logs/run-0\"");
+    return absl::InvalidArgumentError("SummaryWriter::create: logdir is empty; pass a directory such as \"logs/run-0\"");
   }
-  Env* env = options.env != nullptr ? options.env : Env::Default();
+  Env* env = options.env != nullptr ? options.env : Env::default_env();
   std::function<double()> clock = options.clock;
-  // An Env given in the options supplies the clock, even Env::Default()
+  // An Env given in the options supplies the clock, even Env::default_env()
   // (whose now_seconds() is precise); only with options.env unset does
   // coarse_now() serve.
   if (!clock && options.env != nullptr) clock = [env] { return env->now_seconds(); };
@@ -246,7 +246,7 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::Create(const std::
   s = (*file)->append(first_record);
   if (s.ok()) s = (*file)->flush();
   absl::StatusOr<internal::WriterService*> service =
-      s.ok() ? internal::WriterService::Get() : absl::StatusOr<internal::WriterService*>(s);
+      s.ok() ? internal::WriterService::get() : absl::StatusOr<internal::WriterService*>(s);
   if (!service.ok()) {
     (void)(*file)->close();
     (void)env->remove_file(path);

@@ -97,7 +97,7 @@ double metric_value(int base_percent, int i) { return (base_percent + i) / 100.0
 void write_seed_experiment_with_callbacks(const std::string& root) {
   PinnedClock clock;
   {
-    auto writer = SummaryWriter::Create(root, clock.options());
+    auto writer = SummaryWriter::create(root, clock.options());
     ASSERT_TRUE(writer.ok()) << writer.status();
     ASSERT_TRUE((*writer)
                     ->hparams_config(testing::seed_hparams(), {Metric("epoch_accuracy")
@@ -496,7 +496,7 @@ TEST(KerasCallback, UsesTheTrialIdAsTheSessionGroupName) {
 
 TEST(KerasCallback, WritesToABorrowedWriterAndLeavesItOpen) {
   const std::string run = fresh_dir("keras_borrowed");
-  auto writer = SummaryWriter::Create(run);
+  auto writer = SummaryWriter::create(run);
   ASSERT_TRUE(writer.ok()) << writer.status();
   KerasCallback callback(writer->get(), testing::seed_trial(1));
   ASSERT_TRUE(callback.on_train_begin().ok());

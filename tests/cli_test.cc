@@ -118,7 +118,7 @@ hpb::ListSessionGroupsResponse ExpectedGroups(const std::string& dir) {
 std::unique_ptr<SummaryWriter> Writer(const std::string& dir, double time = 1600000000.0) {
   WriterOptions options;
   options.clock = [time] { return time; };
-  auto writer = SummaryWriter::Create(dir, options);
+  auto writer = SummaryWriter::create(dir, options);
   EXPECT_TRUE(writer.ok()) << writer.status();
   return writer.ok() ? *std::move(writer) : nullptr;
 }

@@ -35,7 +35,7 @@ constexpr int kBatch = 200;
 // The child: batches of scalars, each flushed and then acknowledged as
 // the number of events flushed so far. Never returns.
 [[noreturn]] void LogUntilKilled(const std::string& logdir, int ack_fd) {
-  auto writer = SummaryWriter::Create(logdir);
+  auto writer = SummaryWriter::create(logdir);
   if (!writer.ok()) ::_exit(3);
   for (int64_t step = 0;; ) {
     for (int i = 0; i < kBatch; ++i, ++step) {
@@ -60,7 +60,7 @@ ReadBack ReadScalars(const std::string& logdir) {
   for (const std::string& path : runs->front().files) {
     RecordReaderOptions options;
     options.on_corruption = [&back](const CorruptionReport&) { ++back.corruptions; };
-    auto reader = EventFileReader::Open(path, options);
+    auto reader = EventFileReader::open(path, options);
     if (!reader.ok()) continue;
     proto::Event event;
     for (;;) {

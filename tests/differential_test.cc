@@ -330,7 +330,7 @@ class CaseWriter {
   SummaryWriter& open(const std::string& sub) {
     WriterOptions options;
     options.clock = [this] { return now; };
-    auto writer = SummaryWriter::Create(sub.empty() ? root_ : root_ + "/" + sub, options);
+    auto writer = SummaryWriter::create(sub.empty() ? root_ : root_ + "/" + sub, options);
     EXPECT_TRUE(writer.ok()) << writer.status();
     writers_.push_back(*std::move(writer));
     return *writers_.back();
@@ -702,10 +702,10 @@ std::map<std::string, WriteCase> WriteCases() {
   };
   cases["s32_python_only_domains"] = {
       [](CaseWriter&) {
-        EXPECT_FALSE(Discrete::Create({1, true}).ok());
-        EXPECT_FALSE(Discrete::Create({}).ok());
-        EXPECT_FALSE(Discrete::Create({std::numeric_limits<double>::quiet_NaN(), 1.0}).ok());
-        EXPECT_FALSE(RealInterval::Create(-std::numeric_limits<double>::infinity(),
+        EXPECT_FALSE(Discrete::create({1, true}).ok());
+        EXPECT_FALSE(Discrete::create({}).ok());
+        EXPECT_FALSE(Discrete::create({std::numeric_limits<double>::quiet_NaN(), 1.0}).ok());
+        EXPECT_FALSE(RealInterval::create(-std::numeric_limits<double>::infinity(),
                                           std::numeric_limits<double>::infinity())
                          .ok());
       },

@@ -67,8 +67,8 @@ TEST(Discrete, InvalidDomainsReportWhy) {
         << c.domain.status();
     EXPECT_EQ(c.domain.data_type(), DATA_TYPE_UNSET);
   }
-  EXPECT_FALSE(Discrete::Create({}).ok());
-  EXPECT_TRUE(Discrete::Create({1, 2}).ok());
+  EXPECT_FALSE(Discrete::create({}).ok());
+  EXPECT_TRUE(Discrete::create({1, 2}).ok());
 }
 
 TEST(Discrete, ContainsOnlyTheSameKind) {
@@ -82,7 +82,7 @@ TEST(Discrete, ContainsOnlyTheSameKind) {
 
 TEST(IntInterval, ValidatesAndEnumerates) {
   EXPECT_EQ(IntInterval(3, 1).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_FALSE(IntInterval::Create(3, 1).ok());
+  EXPECT_FALSE(IntInterval::create(3, 1).ok());
   const IntInterval d(-1, 2);
   EXPECT_EQ(d.values().value(), (std::vector<Value>{-1, 0, 1, 2}));
   EXPECT_TRUE(d.contains(2));

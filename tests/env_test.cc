@@ -18,9 +18,9 @@ namespace {
 using test_util::make_temp_dir;
 using ::testing::HasSubstr;
 
-Env* env() { return Env::Default(); }
+Env* env() { return Env::default_env(); }
 
-TEST(Env, DefaultIsASingleton) { EXPECT_EQ(Env::Default(), Env::Default()); }
+TEST(Env, DefaultIsASingleton) { EXPECT_EQ(Env::default_env(), Env::default_env()); }
 
 // Everything through the Env's SequentialFile, in pieces of `piece` bytes.
 std::string read_through_env(const std::string& path, size_t piece = 4096) {
@@ -148,17 +148,17 @@ TEST(Env, RemoveFileRemovesIt) {
 class MinimalEnv : public Env {
  public:
   absl::StatusOr<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) override {
-    return Default()->new_writable_file(path);
+    return default_env()->new_writable_file(path);
   }
   absl::StatusOr<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) override {
-    return Default()->new_sequential_file(path);
+    return default_env()->new_sequential_file(path);
   }
-  absl::Status create_dirs(const std::string& path) override { return Default()->create_dirs(path); }
+  absl::Status create_dirs(const std::string& path) override { return default_env()->create_dirs(path); }
   absl::StatusOr<std::vector<DirEntry>> list_dir(const std::string& path) override {
-    return Default()->list_dir(path);
+    return default_env()->list_dir(path);
   }
-  absl::StatusOr<bool> is_directory(const std::string& path) override { return Default()->is_directory(path); }
-  absl::Status remove_file(const std::string& path) override { return Default()->remove_file(path); }
+  absl::StatusOr<bool> is_directory(const std::string& path) override { return default_env()->is_directory(path); }
+  absl::Status remove_file(const std::string& path) override { return default_env()->remove_file(path); }
   std::string host_name() override { return "minimal"; }
   int64_t process_id() override { return 7; }
   double now_seconds() override { return 1600000000.0; }
@@ -169,7 +169,7 @@ TEST(Env, AnEnvWithOnlyThePureVirtualMethodsServesAWriter) {
   const std::string logdir = join_path(make_temp_dir(), "run");
   WriterOptions options;
   options.env = &minimal;
-  auto writer = SummaryWriter::Create(logdir, options);
+  auto writer = SummaryWriter::create(logdir, options);
   ASSERT_TRUE(writer.ok()) << writer.status();
   ASSERT_TRUE((*writer)->scalar("loss", 0.5, 1).ok());
   ASSERT_TRUE((*writer)->close().ok());

@@ -24,7 +24,7 @@ namespace testing_env {
 
 class FaultInjectionEnv : public EnvWrapper {
  public:
-  explicit FaultInjectionEnv(Env* target = Env::Default()) : EnvWrapper(target) {}
+  explicit FaultInjectionEnv(Env* target = Env::default_env()) : EnvWrapper(target) {}
 
   // Writes fail with `write_errno` once this many bytes have been appended
   // in total across files (-1: never). The failing append writes the bytes

@@ -27,7 +27,7 @@ const std::string kGolden = HPARAMS_GOLDEN_DIR;
 
 // Every event file under `dir`, recursively.
 void find_event_files(const std::string& dir, std::vector<std::string>* out) {
-  auto entries = Env::Default()->list_dir(dir);
+  auto entries = Env::default_env()->list_dir(dir);
   ASSERT_TRUE(entries.ok()) << entries.status();
   for (const DirEntry& e : *entries) {
     const std::string path = join_path(dir, e.name);
@@ -51,7 +51,7 @@ std::vector<std::string> read_records(const std::string& path) {
   std::vector<std::string> records;
   RecordReaderOptions options;
   options.on_corruption = [](const CorruptionReport& r) { ADD_FAILURE() << r.reason; };
-  auto reader = RecordReader::Open(path, options);
+  auto reader = RecordReader::open(path, options);
   EXPECT_TRUE(reader.ok()) << reader.status();
   for (;;) {
     auto record = (*reader)->read_record();
@@ -85,7 +85,7 @@ std::string readme_first_record() {
 // An Env that reports the golden files' host and pid.
 class GoldenNameEnv : public EnvWrapper {
  public:
-  GoldenNameEnv() : EnvWrapper(Env::Default()) {}
+  GoldenNameEnv() : EnvWrapper(Env::default_env()) {}
   std::string host_name() override { return "golden"; }
   int64_t process_id() override { return 4242; }
 };
@@ -117,7 +117,7 @@ std::unique_ptr<SummaryWriter> golden_clock_writer(const std::string& dir, Golde
   WriterOptions options;
   options.env = env;
   options.clock = [clock] { return *clock; };
-  auto writer = SummaryWriter::Create(dir, options);
+  auto writer = SummaryWriter::create(dir, options);
   EXPECT_TRUE(writer.ok()) << writer.status();
   return std::move(*writer);
 }

@@ -92,7 +92,7 @@ TEST(GoldenLogdir, SeedExperimentReproducesTheGoldenLogdir) {
   const std::vector<Metric> metrics = {Metric("accuracy").display_name("Accuracy")};
   PinnedClock clock;
   {
-    auto writer = SummaryWriter::Create(root, clock.options());
+    auto writer = SummaryWriter::create(root, clock.options());
     ASSERT_TRUE(writer.ok()) << writer.status();
     auto scope = (*writer)->as_default();
     ASSERT_TRUE(hparams_config(testing::seed_hparams(), metrics).ok());
@@ -102,7 +102,7 @@ TEST(GoldenLogdir, SeedExperimentReproducesTheGoldenLogdir) {
   ASSERT_TRUE(trials.ok()) << trials.status();
   for (int i = 0; i < static_cast<int>(trials->size()); ++i) {
     clock.now = kHParamsTime;
-    auto writer = SummaryWriter::Create(root + "/run-" + std::to_string(i), clock.options());
+    auto writer = SummaryWriter::create(root + "/run-" + std::to_string(i), clock.options());
     ASSERT_TRUE(writer.ok()) << writer.status();
     auto scope = (*writer)->as_default();
     ASSERT_TRUE(hparams((*trials)[i]).ok());
@@ -119,7 +119,7 @@ TEST(GoldenLogdir, TrialsOnParallelThreadsReproduceTheGoldenLogdir) {
   const std::string root = fresh_dir("threads");
   {
     PinnedClock clock;
-    auto writer = SummaryWriter::Create(root, clock.options());
+    auto writer = SummaryWriter::create(root, clock.options());
     ASSERT_TRUE(writer.ok()) << writer.status();
     ASSERT_TRUE((*writer)
                     ->hparams_config(testing::seed_hparams(),
@@ -132,7 +132,7 @@ TEST(GoldenLogdir, TrialsOnParallelThreadsReproduceTheGoldenLogdir) {
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&root, &results, i] {
       PinnedClock clock;  // one per thread: each pins its own time
-      auto writer = SummaryWriter::Create(root + "/run-" + std::to_string(i), clock.options());
+      auto writer = SummaryWriter::create(root + "/run-" + std::to_string(i), clock.options());
       if (!writer.ok()) {
         results[i] = writer.status();
         return;
@@ -155,7 +155,7 @@ TEST(GoldenLogdir, ValidationLayoutReproducesTheGoldenLogdir) {
   const std::string root = fresh_dir("validation");
   PinnedClock clock;
   {
-    auto writer = SummaryWriter::Create(root, clock.options());
+    auto writer = SummaryWriter::create(root, clock.options());
     ASSERT_TRUE(writer.ok()) << writer.status();
     ASSERT_TRUE((*writer)
                     ->hparams_config(testing::seed_hparams(),
@@ -166,13 +166,13 @@ TEST(GoldenLogdir, ValidationLayoutReproducesTheGoldenLogdir) {
   for (int i = 0; i < 8; ++i) {
     const std::string run = root + "/run-" + std::to_string(i);
     {
-      auto writer = SummaryWriter::Create(run, clock.options());
+      auto writer = SummaryWriter::create(run, clock.options());
       ASSERT_TRUE(writer.ok()) << writer.status();
       ASSERT_TRUE((*writer)->hparams(testing::seed_trial(i)).ok());
       ASSERT_TRUE((*writer)->close().ok());
     }
     for (const auto& [subdir, base] : {std::pair<std::string, int>{"validation", 70}, {"train", 90}}) {
-      auto writer = SummaryWriter::Create(run + "/" + subdir, clock.options());
+      auto writer = SummaryWriter::create(run + "/" + subdir, clock.options());
       ASSERT_TRUE(writer.ok()) << writer.status();
       ASSERT_TRUE((*writer)
                       ->write_summary(tensor_content_scalar("epoch_accuracy", metric_value(base, i)),
@@ -187,7 +187,7 @@ TEST(GoldenLogdir, ValidationLayoutReproducesTheGoldenLogdir) {
 TEST(GoldenLogdir, SessionEndAndExplicitTimesLandInTheEvent) {
   const std::string root = fresh_dir("session_end");
   PinnedClock clock;
-  auto writer = SummaryWriter::Create(root, clock.options());
+  auto writer = SummaryWriter::create(root, clock.options());
   ASSERT_TRUE(writer.ok()) << writer.status();
   {
     auto scope = (*writer)->as_default();

@@ -21,7 +21,7 @@ const std::vector<hp::Metric> METRICS = {hp::Metric("accuracy").display_name("Ac
 TEST(HParamsApiExample, IssueSpellingCompilesAndWritesPythonsSummaries) {
   const std::string logdir = hp::test_util::make_temp_dir() + "/hparam_tuning";
   const double accuracy = 0.81;
-  auto writer = hp::SummaryWriter::Create(logdir);  // absl::StatusOr
+  auto writer = hp::SummaryWriter::create(logdir);  // absl::StatusOr
   ASSERT_TRUE(writer.ok()) << writer.status();
   { auto scope = (*writer)->as_default(); ASSERT_TRUE(hp::hparams_config({HP_NUM_UNITS, HP_DROPOUT, HP_OPTIMIZER}, METRICS).ok()); }
   {

@@ -24,7 +24,7 @@ const HParam HP_OPTIMIZER("optimizer", Discrete({"adam", "sgd"}));
 const std::vector<Metric> METRICS = {Metric("accuracy").display_name("Accuracy")};
 
 size_t count_events(const std::string& path) {
-  auto reader = EventFileReader::Open(path);
+  auto reader = EventFileReader::open(path);
   EXPECT_TRUE(reader.ok()) << reader.status();
   if (!reader.ok()) return 0;
   size_t n = 0;
@@ -41,7 +41,7 @@ size_t count_events(const std::string& path) {
 void ExpectRejected(const std::function<absl::Status(SummaryWriter&)>& call, absl::StatusCode code,
                     const std::vector<std::string>& mentions) {
   const std::string dir = test_util::make_temp_dir();
-  auto writer = SummaryWriter::Create(dir);
+  auto writer = SummaryWriter::create(dir);
   ASSERT_TRUE(writer.ok()) << writer.status();
   const absl::Status s = call(**writer);
   EXPECT_EQ(s.code(), code) << s;
@@ -158,7 +158,7 @@ TEST(HParamsValidation, StrictCheckRejectsAMissingOrExtraHParam) {
 
 TEST(HParamsValidation, WithoutStrictCheckingExtraHParamsAreAccepted) {
   const std::string dir = test_util::make_temp_dir();
-  auto writer = SummaryWriter::Create(dir);
+  auto writer = SummaryWriter::create(dir);
   ASSERT_TRUE(writer.ok()) << writer.status();
   EXPECT_TRUE((*writer)->hparams({{HP_NUM_UNITS, 16}, {"seed", 7}}).ok());
   ASSERT_TRUE((*writer)->close().ok());

@@ -99,7 +99,7 @@ inline std::vector<proto::Event> read_events(const std::string& path) {
   std::vector<proto::Event> events;
   RecordReaderOptions options;
   options.on_corruption = [](const CorruptionReport& r) { ADD_FAILURE() << r.reason; };
-  auto reader = EventFileReader::Open(path, options);
+  auto reader = EventFileReader::open(path, options);
   EXPECT_TRUE(reader.ok()) << reader.status();
   if (!reader.ok()) return events;
   for (;;) {

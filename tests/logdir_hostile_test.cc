@@ -31,7 +31,7 @@ const std::string kEventFile = "events.out.tfevents.1600000000.golden.4242.0";
 // never ends becomes a bounded failure.
 class CappedEnv : public EnvWrapper {
  public:
-  CappedEnv() : EnvWrapper(Env::Default()) {}
+  CappedEnv() : EnvWrapper(Env::default_env()) {}
   absl::StatusOr<std::vector<DirEntry>> list_dir(const std::string& path) override {
     if (++listings_ > kMaxListings) return absl::ResourceExhaustedError("listing cap reached");
     return EnvWrapper::list_dir(path);
@@ -180,7 +180,7 @@ TEST(EnvHostile, OnlyRegularFilesOpenForReading) {
   const std::string fifo = dir + "/fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
   for (const std::string& path : {fifo, std::string("/dev/zero"), dir}) {
-    auto file = Env::Default()->new_sequential_file(path);
+    auto file = Env::default_env()->new_sequential_file(path);
     EXPECT_TRUE(absl::IsFailedPrecondition(file.status())) << path << ": " << file.status();
     EXPECT_NE(file.status().message().find("not a regular file"), std::string::npos) << file.status();
   }
@@ -192,16 +192,16 @@ TEST(EnvHostile, ListDirMarksSymlinksAndFileIdSeesThroughThem) {
   fs::remove_all(dir);
   fs::create_directories(dir + "/real");
   fs::create_directory_symlink("real", dir + "/link");
-  auto entries = Env::Default()->list_dir(dir);
+  auto entries = Env::default_env()->list_dir(dir);
   ASSERT_TRUE(entries.ok()) << entries.status();
   ASSERT_EQ(entries->size(), 2u);
   for (const DirEntry& e : *entries) {
     EXPECT_TRUE(e.is_directory) << e.name;
     EXPECT_EQ(e.is_symlink, e.name == "link") << e.name;
   }
-  auto real = Env::Default()->file_id(dir + "/real");
-  auto link = Env::Default()->file_id(dir + "/link");
-  auto parent = Env::Default()->file_id(dir);
+  auto real = Env::default_env()->file_id(dir + "/real");
+  auto link = Env::default_env()->file_id(dir + "/link");
+  auto parent = Env::default_env()->file_id(dir);
   ASSERT_TRUE(real.ok() && link.ok() && parent.ok());
   EXPECT_EQ(*real, *link);
   EXPECT_FALSE(*real == *parent);
@@ -212,7 +212,7 @@ TEST(EnvHostile, ListDirMarksSymlinksAndFileIdSeesThroughThem) {
 TEST(EnvHostile, EnvWithoutFileIdStillWalks) {
   class OldEnv : public EnvWrapper {
    public:
-    OldEnv() : EnvWrapper(Env::Default()) {}
+    OldEnv() : EnvWrapper(Env::default_env()) {}
     absl::StatusOr<FileId> file_id(const std::string& path) override { return Env::file_id(path); }
   } env;
   EXPECT_TRUE(absl::IsUnimplemented(env.file_id("/").status()));

@@ -30,7 +30,7 @@ const std::string kGolden = HPARAMS_GOLDEN_DIR;
 // Fails every listing past a cap: an endless walk becomes an error.
 class ListingCapEnv : public EnvWrapper {
  public:
-  ListingCapEnv() : EnvWrapper(Env::Default()) {}
+  ListingCapEnv() : EnvWrapper(Env::default_env()) {}
   absl::StatusOr<std::vector<DirEntry>> list_dir(const std::string& path) override {
     if (++listings_ > kMaxListings) return absl::ResourceExhaustedError("listing cap reached: " + path);
     return EnvWrapper::list_dir(path);

@@ -86,7 +86,7 @@ TEST(QuadraticView, ShowOfOneGroupWithManyTagsIsFast) {
   const std::string logdir = ::testing::TempDir() + "/quadratic_view_show";
   fs::remove_all(logdir);
   {
-    auto writer = SummaryWriter::Create(logdir + "/run-0");
+    auto writer = SummaryWriter::create(logdir + "/run-0");
     ASSERT_TRUE(writer.ok()) << writer.status();
     ASSERT_TRUE((*writer)->hparams(HParams{{"lr", 0.1}}).ok());
     for (int i = 0; i < kTags; ++i) ASSERT_TRUE((*writer)->scalar(tag_name(i), i, 1).ok());

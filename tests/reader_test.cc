@@ -266,7 +266,7 @@ TEST(Reader, NonEventFilesAndEmptyDirectoriesAreNotRuns) {
 // An Env that cannot open one file.
 class FailingEnv : public EnvWrapper {
  public:
-  FailingEnv(std::string bad) : EnvWrapper(Env::Default()), bad_(std::move(bad)) {}
+  FailingEnv(std::string bad) : EnvWrapper(Env::default_env()), bad_(std::move(bad)) {}
   absl::StatusOr<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) override {
     if (path == bad_) return absl::PermissionDeniedError(path + ": permission denied");
     return EnvWrapper::new_sequential_file(path);
@@ -294,7 +294,7 @@ TEST(Reader, UnreadableFileIsReportedAndTheOthersAreRead) {
 // An Env that cannot list one directory.
 class UnlistableEnv : public EnvWrapper {
  public:
-  UnlistableEnv(std::string bad) : EnvWrapper(Env::Default()), bad_(std::move(bad)) {}
+  UnlistableEnv(std::string bad) : EnvWrapper(Env::default_env()), bad_(std::move(bad)) {}
   absl::StatusOr<std::vector<DirEntry>> list_dir(const std::string& path) override {
     if (path == bad_) return absl::PermissionDeniedError(path + ": permission denied");
     return EnvWrapper::list_dir(path);

@@ -35,7 +35,7 @@ std::string write_records(const std::vector<std::string>& records, const std::st
   const std::string path = join_path(make_temp_dir(), name);
   std::string framed;
   for (const auto& r : records) append_framed_record(r, &framed);
-  auto file = Env::Default()->new_writable_file(path);
+  auto file = Env::default_env()->new_writable_file(path);
   EXPECT_TRUE(file.ok()) << file.status();
   EXPECT_TRUE((*file)->append(framed).ok());
   EXPECT_TRUE((*file)->close().ok());
@@ -54,7 +54,7 @@ struct ReadResult {
 ReadResult read_all(const std::string& path, RecordReaderOptions options = {}) {
   ReadResult result;
   options.on_corruption = [&result](const CorruptionReport& r) { result.reports.push_back(r); };
-  auto reader = RecordReader::Open(path, options);
+  auto reader = RecordReader::open(path, options);
   EXPECT_TRUE(reader.ok()) << reader.status();
   for (;;) {
     absl::StatusOr<std::string_view> record = (*reader)->read_record();
@@ -226,7 +226,7 @@ TEST(RecordReader, GarbageBeforeValidRecordsIsSkipped) {
 TEST(RecordReader, PicksUpRecordsAppendedAfterTheEnd) {
   const std::string path = write_records({"one"});
   const std::string two = frame_record("two"), three = frame_record("three");
-  auto reader = RecordReader::Open(path);
+  auto reader = RecordReader::open(path);
   ASSERT_TRUE(reader.ok());
   EXPECT_EQ(*(*reader)->read_record(), "one");
   EXPECT_TRUE(absl::IsOutOfRange((*reader)->read_record().status()));
@@ -245,7 +245,7 @@ TEST(RecordReader, PicksUpRecordsAppendedAfterTheEnd) {
 }
 
 TEST(RecordReader, MissingFileIsNotFound) {
-  auto reader = RecordReader::Open(join_path(make_temp_dir(), "absent"));
+  auto reader = RecordReader::open(join_path(make_temp_dir(), "absent"));
   EXPECT_TRUE(absl::IsNotFound(reader.status())) << reader.status();
 }
 
@@ -258,7 +258,7 @@ TEST(EventFileReader, RecordThatIsNotAnEventIsReportedAndSkipped) {
   std::vector<CorruptionReport> reports;
   RecordReaderOptions options;
   options.on_corruption = [&](const CorruptionReport& r) { reports.push_back(r); };
-  auto reader = EventFileReader::Open(path, options);
+  auto reader = EventFileReader::open(path, options);
   ASSERT_TRUE(reader.ok());
   int count = 0;
   proto::Event got;

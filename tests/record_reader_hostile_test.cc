@@ -38,7 +38,7 @@ struct Result {
 Result read_all(const std::string& path, RecordReaderOptions options = {}) {
   Result result;
   options.on_corruption = [&result](const CorruptionReport& r) { result.reports.push_back(r); };
-  auto reader = RecordReader::Open(path, options);
+  auto reader = RecordReader::open(path, options);
   EXPECT_TRUE(reader.ok()) << reader.status();
   if (!reader.ok()) return result;
   for (;;) {

@@ -61,7 +61,7 @@ const HParams& trial_hparams() {
 
 TEST(Trial, StartScalarEndWritesSessionStartScalarAndSuccess) {
   const std::string run = make_temp_dir() + "/logs/run-0";  // nested: Start creates it
-  absl::StatusOr<Trial> trial = Trial::Start(run, trial_hparams());
+  absl::StatusOr<Trial> trial = Trial::start(run, trial_hparams());
   ASSERT_TRUE(trial.ok()) << trial.status();
   EXPECT_TRUE(trial->scalar("accuracy", 0.75, 1).ok());
   EXPECT_TRUE(trial->end().ok());
@@ -78,7 +78,7 @@ TEST(Trial, TrialIdBecomesTheGroupName) {
   const std::string run = make_temp_dir() + "/run";
   TrialOptions options;
   options.trial_id = "trial-7";
-  absl::StatusOr<Trial> trial = Trial::Start(run, trial_hparams(), options);
+  absl::StatusOr<Trial> trial = Trial::start(run, trial_hparams(), options);
   ASSERT_TRUE(trial.ok()) << trial.status();
   ASSERT_TRUE(trial->end(STATUS_FAILURE).ok());
   const std::vector<proto::Event> events = run_events(run);
@@ -89,14 +89,14 @@ TEST(Trial, TrialIdBecomesTheGroupName) {
 
 TEST(Trial, InvalidHParamsCreateNothing) {
   const std::string run = make_temp_dir() + "/run";
-  absl::StatusOr<Trial> trial = Trial::Start(run, HParams{{"", 1}});
+  absl::StatusOr<Trial> trial = Trial::start(run, HParams{{"", 1}});
   EXPECT_EQ(trial.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(fs::exists(run));
 }
 
 TEST(Trial, EndIsIdempotentAndLaterScalarsFail) {
   const std::string run = make_temp_dir() + "/run";
-  absl::StatusOr<Trial> trial = Trial::Start(run, trial_hparams());
+  absl::StatusOr<Trial> trial = Trial::start(run, trial_hparams());
   ASSERT_TRUE(trial.ok()) << trial.status();
   EXPECT_TRUE(trial->end().ok());
   EXPECT_TRUE(trial->end(STATUS_FAILURE).ok());
@@ -106,7 +106,7 @@ TEST(Trial, EndIsIdempotentAndLaterScalarsFail) {
 
 TEST(Trial, EndReturnsTheFirstError) {
   const std::string run = make_temp_dir() + "/run";
-  absl::StatusOr<Trial> trial = Trial::Start(run, trial_hparams());
+  absl::StatusOr<Trial> trial = Trial::start(run, trial_hparams());
   ASSERT_TRUE(trial.ok()) << trial.status();
   EXPECT_EQ(trial->scalar("", 1, 1).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(trial->scalar("loss", 1, 1).ok());
@@ -117,7 +117,7 @@ TEST(Trial, EndReturnsTheFirstError) {
 TEST(Trial, DestructorWithoutEndWritesUnknown) {
   const std::string run = make_temp_dir() + "/run";
   {
-    absl::StatusOr<Trial> trial = Trial::Start(run, trial_hparams());
+    absl::StatusOr<Trial> trial = Trial::start(run, trial_hparams());
     ASSERT_TRUE(trial.ok()) << trial.status();
     ASSERT_TRUE(trial->scalar("loss", 0.5, 1).ok());
   }
@@ -127,7 +127,7 @@ TEST(Trial, DestructorWithoutEndWritesUnknown) {
 TEST(Trial, DestructorDuringExceptionWritesFailure) {
   const std::string run = make_temp_dir() + "/run";
   try {
-    absl::StatusOr<Trial> trial = Trial::Start(run, trial_hparams());
+    absl::StatusOr<Trial> trial = Trial::start(run, trial_hparams());
     ASSERT_TRUE(trial.ok()) << trial.status();
     throw std::runtime_error("training diverged");
   } catch (const std::runtime_error&) {
@@ -141,7 +141,7 @@ TEST(Trial, TrialStartedWhileUnwindingEndsUnknownWhenDestroyedNormally) {
   struct LogsOnDestruction {
     std::string run;
     ~LogsOnDestruction() {
-      absl::StatusOr<Trial> trial = Trial::Start(run, trial_hparams());
+      absl::StatusOr<Trial> trial = Trial::start(run, trial_hparams());
       EXPECT_TRUE(trial.ok()) << trial.status();
     }
   };
@@ -155,7 +155,7 @@ TEST(Trial, TrialStartedWhileUnwindingEndsUnknownWhenDestroyedNormally) {
 
 TEST(Trial, MoveTransfersTheSessionOnce) {
   const std::string run = make_temp_dir() + "/run";
-  absl::StatusOr<Trial> started = Trial::Start(run, trial_hparams());
+  absl::StatusOr<Trial> started = Trial::start(run, trial_hparams());
   ASSERT_TRUE(started.ok()) << started.status();
   Trial trial = *std::move(started);
   Trial moved = std::move(trial);
@@ -171,8 +171,8 @@ TEST(Trial, MoveTransfersTheSessionOnce) {
 
 TEST(Trial, MoveAssignmentEndsTheOverwrittenTrial) {
   const std::string dir = make_temp_dir();
-  absl::StatusOr<Trial> a = Trial::Start(dir + "/a", trial_hparams());
-  absl::StatusOr<Trial> b = Trial::Start(dir + "/b", trial_hparams());
+  absl::StatusOr<Trial> a = Trial::start(dir + "/a", trial_hparams());
+  absl::StatusOr<Trial> b = Trial::start(dir + "/b", trial_hparams());
   ASSERT_TRUE(a.ok() && b.ok());
   *a = *std::move(b);
   EXPECT_EQ(end_status(run_events(dir + "/a")), proto::hparams::STATUS_UNKNOWN);
@@ -182,7 +182,7 @@ TEST(Trial, MoveAssignmentEndsTheOverwrittenTrial) {
 
 TEST(Trial, AsDefaultRoutesFreeFunctionsToTheTrial) {
   const std::string run = make_temp_dir() + "/run";
-  absl::StatusOr<Trial> trial = Trial::Start(run, trial_hparams());
+  absl::StatusOr<Trial> trial = Trial::start(run, trial_hparams());
   ASSERT_TRUE(trial.ok()) << trial.status();
   {
     auto scope = trial->as_default();

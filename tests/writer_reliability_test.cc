@@ -76,7 +76,7 @@ void create_without_threads_then_with_threads(const std::string& logdir) {
   absl::StatusOr<std::unique_ptr<SummaryWriter>> writer;
   {
     internal::ScopedThreadStartFailureForTesting no_threads;
-    writer = SummaryWriter::Create(logdir);
+    writer = SummaryWriter::create(logdir);
   }
   const auto fail = [](const std::string& why) {
     std::fprintf(stderr, "%s\n", why.c_str());
@@ -89,7 +89,7 @@ void create_without_threads_then_with_threads(const std::string& logdir) {
   if (message.find(logdir) == std::string::npos) fail("no logdir in: " + message);
   if (!files_in(logdir).empty()) fail("Create left a file behind");
   // The failure is not sticky for the process.
-  auto again = SummaryWriter::Create(logdir);
+  auto again = SummaryWriter::create(logdir);
   if (!again.ok()) fail("second Create: " + again.status().ToString());
   if (!(*again)->scalar("x", 1, 1).ok() || !(*again)->close().ok()) fail("the second writer does not work");
   if (read_events((*again)->path()).size() != 2) fail("the second writer's file is incomplete");
@@ -132,7 +132,7 @@ void expect_only_the_version_event(SummaryWriter& writer) {
 }
 
 TEST(WriterReliability, ScalarTagThatIsNotUtf8IsRejectedAndWritesNothing) {
-  auto writer = SummaryWriter::Create(make_temp_dir());
+  auto writer = SummaryWriter::create(make_temp_dir());
   ASSERT_TRUE(writer.ok()) << writer.status();
   for (const std::string tag : {std::string("bad\xff"), std::string("loss/\xc3"), std::string("a_long_ascii_prefix\xed\xa0\x80"),
                                 std::string("overlong\xc0\xaf")}) {
@@ -144,7 +144,7 @@ TEST(WriterReliability, ScalarTagThatIsNotUtf8IsRejectedAndWritesNothing) {
 }
 
 TEST(WriterReliability, ScalarTagInUtf8BeyondAsciiIsWritten) {
-  auto writer = SummaryWriter::Create(make_temp_dir());
+  auto writer = SummaryWriter::create(make_temp_dir());
   ASSERT_TRUE(writer.ok()) << writer.status();
   const std::string tag = "pr\xc3\xa9" "cision/\xe6\xa0\xa1\xe9\xaa\x8c/\xf0\x9f\x93\x88";
   ASSERT_TRUE((*writer)->scalar(tag, 0.5, 1).ok());
@@ -155,7 +155,7 @@ TEST(WriterReliability, ScalarTagInUtf8BeyondAsciiIsWritten) {
 }
 
 TEST(WriterReliability, WriteSummaryAndWriteEventRejectAnyStringFieldThatIsNotUtf8) {
-  auto writer = SummaryWriter::Create(make_temp_dir());
+  auto writer = SummaryWriter::create(make_temp_dir());
   ASSERT_TRUE(writer.ok()) << writer.status();
 
   proto::Summary summary;
@@ -209,7 +209,7 @@ TEST(WriterReliability, CliLogRejectsAScalarTagThatIsNotUtf8AndWritesNothing) {
 
 TEST(WriterReliability, EventsLargerThanTheReadersCapAreRefusedAtWriteTime) {
   const size_t cap = RecordReaderOptions().max_record_bytes;
-  auto writer = SummaryWriter::Create(make_temp_dir());
+  auto writer = SummaryWriter::create(make_temp_dir());
   ASSERT_TRUE(writer.ok()) << writer.status();
   {
     const std::string tag(cap, 'x');
@@ -231,7 +231,7 @@ TEST(WriterReliability, EventsLargerThanTheReadersCapAreRefusedAtWriteTime) {
 
 TEST(WriterReliability, LogdirRemovedUnderALiveWriterIsAStickyDataLossOnFlush) {
   const std::string logdir = join_path(make_temp_dir(), "run");
-  auto writer = SummaryWriter::Create(logdir);
+  auto writer = SummaryWriter::create(logdir);
   ASSERT_TRUE(writer.ok()) << writer.status();
   ASSERT_TRUE((*writer)->scalar("loss", 1.0, 1).ok());
   ASSERT_TRUE((*writer)->flush().ok());
@@ -249,7 +249,7 @@ TEST(WriterReliability, LogdirRemovedUnderALiveWriterIsAStickyDataLossOnFlush) {
 TEST(WriterReliability, LogdirRemovedWithNothingPendingIsNoticedByFlushAndClose) {
   for (const bool call_flush : {true, false}) {
     const std::string logdir = join_path(make_temp_dir(), "run");
-    auto writer = SummaryWriter::Create(logdir);
+    auto writer = SummaryWriter::create(logdir);
     ASSERT_TRUE(writer.ok()) << writer.status();
     ASSERT_TRUE((*writer)->scalar("loss", 1.0, 1).ok());
     ASSERT_TRUE((*writer)->flush().ok());
@@ -265,7 +265,7 @@ TEST(WriterReliability, TheWorkerNoticesADeletedFileOnItsOwnWithinAFlushInterval
   const std::string logdir = join_path(make_temp_dir(), "run");
   WriterOptions options;
   options.flush_interval = absl::Milliseconds(5);
-  auto writer = SummaryWriter::Create(logdir, options);
+  auto writer = SummaryWriter::create(logdir, options);
   ASSERT_TRUE(writer.ok()) << writer.status();
   fs::remove_all(logdir);
   absl::Status s;
@@ -278,7 +278,7 @@ TEST(WriterReliability, TheWorkerNoticesADeletedFileOnItsOwnWithinAFlushInterval
 
 TEST(WriterReliability, CheckLinkedIsDataLossOnlyForADeletedFile) {
   const std::string path = join_path(make_temp_dir(), "f");
-  auto file = Env::Default()->new_writable_file(path);
+  auto file = Env::default_env()->new_writable_file(path);
   ASSERT_TRUE(file.ok()) << file.status();
   EXPECT_TRUE((*file)->check_linked().ok());
   ASSERT_EQ(::unlink(path.c_str()), 0);
@@ -292,7 +292,7 @@ TEST(WriterReliability, CheckLinkedIsDataLossOnlyForADeletedFile) {
 
 TEST(WriterReliability, AnInheritedWriterInAForkedChildFailsAndWritesNothing) {
   const std::string logdir = make_temp_dir();
-  auto writer = SummaryWriter::Create(logdir);
+  auto writer = SummaryWriter::create(logdir);
   ASSERT_TRUE(writer.ok()) << writer.status();
   ASSERT_TRUE((*writer)->scalar("parent", 1.0, 1).ok());  // still buffered at the fork
   const std::string child_dir = make_temp_dir();
@@ -311,7 +311,7 @@ TEST(WriterReliability, AnInheritedWriterInAForkedChildFailsAndWritesNothing) {
     if (!absl::IsFailedPrecondition((*writer)->close())) failures |= 16;
     writer->reset();  // neither hangs, aborts, nor writes the parent's buffered bytes
 #if !defined(HPARAMS_SANITIZER_BUILD)  // TSan refuses threads after a multi-threaded fork
-    auto own = SummaryWriter::Create(child_dir);
+    auto own = SummaryWriter::create(child_dir);
     if (!own.ok() || !(*own)->scalar("child", 3.0, 3).ok() || !(*own)->close().ok()) failures |= 32;
 #endif
     ::_exit(failures);
@@ -339,7 +339,7 @@ TEST(WriterReliability, CloseSyncsTheLogdirAndTheParentOfEveryDirectoryItCreated
   options.env = &env;
   const std::string root = make_temp_dir();
   const std::string logdir = join_path(root, "sweep/run-0");
-  auto writer = SummaryWriter::Create(logdir, options);
+  auto writer = SummaryWriter::create(logdir, options);
   ASSERT_TRUE(writer.ok()) << writer.status();
   ASSERT_TRUE((*writer)->scalar("loss", 1.0, 1).ok());
   ASSERT_TRUE((*writer)->close().ok());
@@ -348,7 +348,7 @@ TEST(WriterReliability, CloseSyncsTheLogdirAndTheParentOfEveryDirectoryItCreated
   // An existing logdir: only the new file's entry needs syncing.
   FaultInjectionEnv env2;
   options.env = &env2;
-  auto second = SummaryWriter::Create(logdir, options);
+  auto second = SummaryWriter::create(logdir, options);
   ASSERT_TRUE(second.ok()) << second.status();
   ASSERT_TRUE((*second)->close().ok());
   EXPECT_THAT(env2.synced_dirs(), ::testing::ElementsAre(logdir));
@@ -360,7 +360,7 @@ TEST(WriterReliability, AFailedDirectorySyncIsReportedByClose) {
   WriterOptions options;
   options.env = &env;
   const std::string logdir = make_temp_dir();
-  auto writer = SummaryWriter::Create(logdir, options);
+  auto writer = SummaryWriter::create(logdir, options);
   ASSERT_TRUE(writer.ok()) << writer.status();
   const absl::Status s = (*writer)->close();
   EXPECT_FALSE(s.ok());
@@ -369,7 +369,7 @@ TEST(WriterReliability, AFailedDirectorySyncIsReportedByClose) {
 }
 
 TEST(WriterReliability, PosixEnvReportsTheDirectoriesItCreatedAndSyncsThem) {
-  Env* env = Env::Default();
+  Env* env = Env::default_env();
   const std::string root = make_temp_dir();
   std::vector<std::string> created;
   ASSERT_TRUE(env->create_dirs_reporting(join_path(root, "a/b/c"), &created).ok());
@@ -384,7 +384,7 @@ TEST(WriterReliability, PosixEnvReportsTheDirectoriesItCreatedAndSyncsThem) {
 }
 
 TEST(WriterReliability, TheDefaultCreateDirsReportingWorksForEnvsThatOnlyHaveCreateDirs) {
-  EnvWrapper env(Env::Default());
+  EnvWrapper env(Env::default_env());
   const std::string root = make_temp_dir();
   std::vector<std::string> created;
   ASSERT_TRUE(env.Env::create_dirs_reporting(join_path(root, "x/y"), &created).ok());
@@ -406,7 +406,7 @@ TEST(WriterReliability, CreateOnAFullDiskLeavesNoFileAndNoDirectory) {
   WriterOptions options;
   options.env = &env;
   const std::string root = make_temp_dir();
-  auto writer = SummaryWriter::Create(join_path(root, "run"), options);
+  auto writer = SummaryWriter::create(join_path(root, "run"), options);
   ASSERT_FALSE(writer.ok());
   EXPECT_TRUE(absl::IsResourceExhausted(writer.status())) << writer.status();
   EXPECT_THAT(files_in(root), ::testing::IsEmpty());
@@ -416,7 +416,7 @@ TEST(WriterReliability, ANameTooLongLeavesNoPartialDirectories) {
   const std::string root = make_temp_dir();
   std::string logdir = root;
   for (int i = 0; i < 20; ++i) logdir = join_path(logdir, std::string(250, static_cast<char>('a' + i)));
-  auto writer = SummaryWriter::Create(logdir);
+  auto writer = SummaryWriter::create(logdir);
   ASSERT_FALSE(writer.ok());
   EXPECT_THAT(std::string(writer.status().message()), HasSubstr("too long"));
   EXPECT_THAT(files_in(root), ::testing::IsEmpty());
@@ -432,7 +432,7 @@ TEST(WriterReliability, AFileNameTooLongForItsNewDirectoryRemovesThatDirectory) 
   while (logdir.size() + 201 < 4080) logdir = join_path(logdir, std::string(200, 'd'));
   logdir = join_path(logdir, std::string(4080 - logdir.size() - 1, 'e'));
   ASSERT_EQ(logdir.size(), 4080u);
-  auto writer = SummaryWriter::Create(logdir, options);
+  auto writer = SummaryWriter::create(logdir, options);
   ASSERT_FALSE(writer.ok());
   EXPECT_THAT(std::string(writer.status().message()), HasSubstr("too long"));
   EXPECT_THAT(files_in(root), ::testing::IsEmpty());
@@ -451,11 +451,11 @@ TEST(WriterReliability, PermissionMessagesAskForReadAccessOnReadsAndWriteAccessO
   if (pid == 0) {
     int failures = 0;
     if (as_root && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(100);
-    const absl::Status read = Env::Default()->new_sequential_file(file).status();
+    const absl::Status read = Env::default_env()->new_sequential_file(file).status();
     if (!absl::IsPermissionDenied(read)) failures |= 1;
     if (std::string(read.message()).find("readable") == std::string::npos) failures |= 2;
     if (std::string(read.message()).find("writable") != std::string::npos) failures |= 4;
-    const absl::Status write = Env::Default()->new_writable_file(file).status();
+    const absl::Status write = Env::default_env()->new_writable_file(file).status();
     if (!absl::IsPermissionDenied(write)) failures |= 8;
     if (std::string(write.message()).find("writable") == std::string::npos) failures |= 16;
     if (!as_root) {

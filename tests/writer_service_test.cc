@@ -78,7 +78,7 @@ bool synced_and_closed(FileState& f) {
 }
 
 WriterService* service() {
-  absl::StatusOr<WriterService*> s = WriterService::Get();
+  absl::StatusOr<WriterService*> s = WriterService::get();
   EXPECT_TRUE(s.ok()) << s.status();
   return *s;
 }
@@ -107,11 +107,11 @@ size_t check_per_thread_order(const std::string& data, int threads, int per_thre
 TEST(WriterService, AThreadThatCannotStartIsAStatusAndALaterCallRetries) {
   {
     ScopedThreadStartFailureForTesting no_threads;
-    absl::StatusOr<WriterService*> s = WriterService::Get();
+    absl::StatusOr<WriterService*> s = WriterService::get();
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.status().code(), absl::StatusCode::kResourceExhausted) << s.status();
   }
-  absl::StatusOr<WriterService*> s = WriterService::Get();
+  absl::StatusOr<WriterService*> s = WriterService::get();
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ((*s)->threads(), 1);
 }

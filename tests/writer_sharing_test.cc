@@ -33,7 +33,7 @@ constexpr int kScale = 4;
 #endif
 
 std::unique_ptr<SummaryWriter> create(const std::string& logdir, WriterOptions options = {}) {
-  auto writer = SummaryWriter::Create(logdir, options);
+  auto writer = SummaryWriter::create(logdir, options);
   EXPECT_TRUE(writer.ok()) << writer.status();
   return writer.ok() ? std::move(*writer) : nullptr;
 }
@@ -42,7 +42,7 @@ std::unique_ptr<SummaryWriter> create(const std::string& logdir, WriterOptions o
 // record still being written: a truncated tail, not an error).
 std::vector<proto::Event> events_of(const std::string& path) {
   std::vector<proto::Event> events;
-  auto reader = EventFileReader::Open(path);
+  auto reader = EventFileReader::open(path);
   EXPECT_TRUE(reader.ok()) << reader.status();
   if (!reader.ok()) return events;
   proto::Event event;
@@ -82,7 +82,7 @@ class NoSyncFile final : public WritableFile {
 
 class NoSyncEnv final : public EnvWrapper {
  public:
-  NoSyncEnv() : EnvWrapper(Env::Default()) {}
+  NoSyncEnv() : EnvWrapper(Env::default_env()) {}
   absl::StatusOr<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) override {
     absl::StatusOr<std::unique_ptr<WritableFile>> file = target()->new_writable_file(path);
     if (!file.ok()) return file.status();

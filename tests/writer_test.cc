@@ -58,7 +58,7 @@ constexpr bool kSanitized = false;
 #endif
 
 std::unique_ptr<SummaryWriter> create(const std::string& logdir, WriterOptions options = {}) {
-  auto writer = SummaryWriter::Create(logdir, options);
+  auto writer = SummaryWriter::create(logdir, options);
   EXPECT_TRUE(writer.ok()) << writer.status();
   return writer.ok() ? std::move(*writer) : nullptr;
 }
@@ -159,7 +159,7 @@ TEST(SummaryWriter, ReaderRoundTripsOneMillionScalars) {
     ASSERT_TRUE(writer->scalar("loss", static_cast<double>(step) * 0.25, step).ok());
   }
   ASSERT_TRUE(writer->close().ok());
-  auto reader = EventFileReader::Open(writer->path());
+  auto reader = EventFileReader::open(writer->path());
   ASSERT_TRUE(reader.ok());
   proto::Event event;
   ASSERT_TRUE(*(*reader)->next(&event));  // file_version
@@ -314,7 +314,7 @@ TEST(SummaryWriter, LogdirUnderARegularFileGivesAClearError) {
   const std::string file = join_path(make_temp_dir(), "not-a-dir");
   test_util::write_bytes(file, "x");
   const std::string logdir = join_path(file, "run-0");
-  auto writer = SummaryWriter::Create(logdir);
+  auto writer = SummaryWriter::create(logdir);
   ASSERT_FALSE(writer.ok());
   EXPECT_THAT(std::string(writer.status().message()), HasSubstr(logdir));
   EXPECT_THAT(std::string(writer.status().message()), HasSubstr("not a directory"));
@@ -326,7 +326,7 @@ TEST(SummaryWriter, UnwritableLogdirGivesPermissionDeniedNamingThePath) {
   WriterOptions options;
   options.env = &env;
   const std::string dir = make_temp_dir();
-  auto writer = SummaryWriter::Create(dir, options);
+  auto writer = SummaryWriter::create(dir, options);
   ASSERT_FALSE(writer.ok());
   EXPECT_TRUE(absl::IsPermissionDenied(writer.status())) << writer.status();
   EXPECT_THAT(std::string(writer.status().message()), HasSubstr(dir));
@@ -360,7 +360,7 @@ TEST(SummaryWriter, ReadOnlyDirectoryIsRejectedForUnprivilegedUsers) {
     if (::geteuid() == 0 && (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0)) {
       report = std::string("cannot become uid ") + std::to_string(uid) + ": " + std::strerror(errno);
     } else {
-      absl::StatusOr<std::unique_ptr<SummaryWriter>> writer = SummaryWriter::Create(dir);
+      absl::StatusOr<std::unique_ptr<SummaryWriter>> writer = SummaryWriter::create(dir);
       report = writer.ok() ? "OK (created)" : writer.status().ToString();
     }
     const bool sent = ::write(fds[1], report.data(), report.size()) == static_cast<ssize_t>(report.size());
@@ -386,7 +386,7 @@ TEST(SummaryWriter, ReadOnlyDirectoryIsRejectedForUnprivilegedUsers) {
 }
 
 TEST(SummaryWriter, EmptyLogdirIsInvalidArgument) {
-  EXPECT_TRUE(absl::IsInvalidArgument(SummaryWriter::Create("").status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(SummaryWriter::create("").status()));
 }
 
 TEST(SummaryWriter, DiskFullIsStickyAndEverythingFlushedBeforeSurvives) {
@@ -418,7 +418,7 @@ TEST(SummaryWriter, DiskFullIsStickyAndEverythingFlushedBeforeSurvives) {
   RecordReaderOptions read_options;
   int corrupt = 0;
   read_options.on_corruption = [&](const CorruptionReport&) { ++corrupt; };
-  auto reader = EventFileReader::Open(writer->path(), read_options);
+  auto reader = EventFileReader::open(writer->path(), read_options);
   ASSERT_TRUE(reader.ok());
   proto::Event event;
   int count = 0;
@@ -613,7 +613,7 @@ TEST(SummaryWriter, HParamsEventIsByteForByteTheProtobufSerializationOfHParamsPb
   for (const Case& c : cases) ASSERT_TRUE(writer->hparams(c.trial, c.trial_id, c.start).ok());
   ASSERT_TRUE(writer->close().ok());
 
-  auto reader = RecordReader::Open(writer->path());
+  auto reader = RecordReader::open(writer->path());
   ASSERT_TRUE(reader.ok()) << reader.status();
   ASSERT_TRUE((*reader)->read_record().ok());  // file_version
   for (const Case& c : cases) {

@@ -13,12 +13,12 @@ namespace {
 
 TEST(WriterThreads, SetBeforeFirstUseStartsThatManyAndLaterCallsChangeNothing) {
   set_writer_threads(3);
-  absl::StatusOr<internal::WriterService*> service = internal::WriterService::Get();
+  absl::StatusOr<internal::WriterService*> service = internal::WriterService::get();
   ASSERT_TRUE(service.ok()) << service.status();
   EXPECT_EQ((*service)->threads(), 3);
 
   set_writer_threads(5);
-  absl::StatusOr<internal::WriterService*> again = internal::WriterService::Get();
+  absl::StatusOr<internal::WriterService*> again = internal::WriterService::get();
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(*again, *service);
   EXPECT_EQ((*again)->threads(), 3);
@@ -30,7 +30,7 @@ int threads_in_child_for(int requested) {
   pid_t pid = ::fork();
   if (pid == 0) {
     set_writer_threads(requested);
-    absl::StatusOr<internal::WriterService*> service = internal::WriterService::Get();
+    absl::StatusOr<internal::WriterService*> service = internal::WriterService::get();
     ::_exit(service.ok() ? (*service)->threads() : 100);
   }
   int status = 0;

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   hp::WriterOptions options;
   options.clock = [] { return 1600000000.0; };
   {
-    auto writer = hp::SummaryWriter::Create(out, options);
+    auto writer = hp::SummaryWriter::create(out, options);
     if (!writer.ok()) {
       std::cerr << writer.status() << "\n";
       return 2;
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   for (long r = 0; r < runs; ++r) {
-    auto writer = hp::SummaryWriter::Create(absl::StrFormat("%s/run-%05d", out, r), options);
+    auto writer = hp::SummaryWriter::create(absl::StrFormat("%s/run-%05d", out, r), options);
     if (!writer.ok()) {
       std::cerr << writer.status() << "\n";
       return 2;

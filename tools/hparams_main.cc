@@ -280,7 +280,7 @@ int RunConfig(const std::vector<std::string>& argv) {
     absl::Status s = m.validate();
     if (!s.ok()) return UsageError("config", std::string(s.message()));
   }
-  auto writer = SummaryWriter::Create(args->positional[0], WriterOptionsFor(*time));
+  auto writer = SummaryWriter::create(args->positional[0], WriterOptionsFor(*time));
   if (!writer.ok()) return Failure("config", writer.status());
   absl::Status status = (*writer)->hparams_config(hparams, metrics, *time);
   absl::Status closed = (*writer)->close();
@@ -335,7 +335,7 @@ int RunLog(const std::vector<std::string>& argv) {
   std::optional<std::string> trial_id;
   if (args->has("trial-id")) trial_id = args->get("trial-id");
 
-  auto writer = SummaryWriter::Create(args->positional[0], WriterOptionsFor(*time));
+  auto writer = SummaryWriter::create(args->positional[0], WriterOptionsFor(*time));
   if (!writer.ok()) return Failure("log", writer.status());
   absl::Status s = (*writer)->hparams(hparams, trial_id, *time);
   for (size_t i = 0; s.ok() && i < scalars.size(); ++i) s = (*writer)->scalar(scalars[i].tag, scalars[i].value, scalars[i].step);
@@ -379,11 +379,11 @@ absl::StatusOr<std::vector<HParam>> ConfigHParams(const std::string& logdir) {
           values.push_back(v);
         }
       }
-      auto discrete = Discrete::Create(std::move(values));
+      auto discrete = Discrete::create(std::move(values));
       if (!discrete.ok()) return discrete.status();
       domain = *discrete;
     } else if (info.domain_interval) {
-      auto interval = RealInterval::Create(info.domain_interval->min_value, info.domain_interval->max_value);
+      auto interval = RealInterval::create(info.domain_interval->min_value, info.domain_interval->max_value);
       if (!interval.ok()) return interval.status();
       domain = *interval;
     }

@@ -303,7 +303,7 @@ absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec) {
       auto b = ParseInt(hi, context);
       if (!a.ok()) return a.status();
       if (!b.ok()) return b.status();
-      auto interval = IntInterval::Create(*a, *b);
+      auto interval = IntInterval::create(*a, *b);
       if (!interval.ok()) return interval.status();
       return HParam(name, Domain(*interval), display_name, description);
     }
@@ -311,7 +311,7 @@ absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec) {
     auto b = ParseDouble(hi, context);
     if (!a.ok()) return a.status();
     if (!b.ok()) return b.status();
-    auto interval = RealInterval::Create(*a, *b);
+    auto interval = RealInterval::create(*a, *b);
     if (!interval.ok()) return interval.status();
     return HParam(name, Domain(*interval), display_name, description);
   }
@@ -342,7 +342,7 @@ absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec) {
       return absl::InvalidArgumentError(usage);
     }
   }
-  auto discrete = Discrete::Create(std::move(list));
+  auto discrete = Discrete::create(std::move(list));
   if (!discrete.ok()) return discrete.status();
   return HParam(name, Domain(*discrete), display_name, description);
 }

@@ -156,7 +156,7 @@ absl::Status write_config(const Flags& flags) {
 // as one hp::Trial, which also records how the trial ended.
 void run_direct(const FashionMnist& data, const TrainConfig& config, const std::string& run_dir,
                 hp::Callback& progress, TrialOutcome& outcome) {
-  absl::StatusOr<hp::Trial> trial = hp::Trial::Start(run_dir, outcome.hparams);
+  absl::StatusOr<hp::Trial> trial = hp::Trial::start(run_dir, outcome.hparams);
   if (!trial.ok()) {
     outcome.status = trial.status();
     return;

@@ -55,7 +55,7 @@ absl::StatusOr<SeedTrial> seed_trial(const hp::HParams& trial) {
 }
 
 absl::Status write_seed_config(const std::string& logdir, const hp::Metric& metric) {
-  absl::StatusOr<std::unique_ptr<hp::SummaryWriter>> writer = hp::SummaryWriter::Create(logdir);
+  absl::StatusOr<std::unique_ptr<hp::SummaryWriter>> writer = hp::SummaryWriter::create(logdir);
   if (!writer.ok()) return writer.status();
   absl::Status s = (*writer)->hparams_config(seed_hparams(), {metric});
   s.Update((*writer)->close());

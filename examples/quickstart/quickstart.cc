@@ -21,13 +21,13 @@ double train_and_evaluate(const hp::HParams& trial) {
 }
 
 absl::Status tune(const std::string& logdir) {
-  auto root = hp::SummaryWriter::Create(logdir);
+  auto root = hp::SummaryWriter::create(logdir);
   if (!root.ok()) return root.status();
   absl::Status s = (*root)->hparams_config({HP_NUM_UNITS, HP_DROPOUT, HP_OPTIMIZER}, METRICS);
   auto trials = hp::grid_search({HP_NUM_UNITS, HP_DROPOUT, HP_OPTIMIZER});
   if (!trials.ok()) return trials.status();
   for (size_t i = 0; i < trials->size(); ++i) {
-    auto trial = hp::Trial::Start(logdir + "/run-" + std::to_string(i), (*trials)[i]);
+    auto trial = hp::Trial::start(logdir + "/run-" + std::to_string(i), (*trials)[i]);
     if (!trial.ok()) return trial.status();
     s.Update(trial->scalar("accuracy", train_and_evaluate((*trials)[i]), /*step=*/1));
     s.Update(trial->end());

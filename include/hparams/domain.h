@@ -19,7 +19,7 @@
 // helpers surface that as InvalidArgument naming the hparam. Invalid are:
 // an empty Discrete, mixed kinds (bools with numbers, numbers with strings),
 // NaN values, strings that are not UTF-8, min > max, and non-finite
-// RealInterval bounds. Use Discrete::Create() to get the error up front.
+// RealInterval bounds. Use Discrete::create() to get the error up front.
 //
 // Membership (contains()) is strict about kinds, because the kind decides
 // the session group name: Discrete({16, 32}) does not contain 16.0 nor
@@ -68,7 +68,7 @@ class Discrete {
   Discrete(std::initializer_list<Value> values);  // NOLINT: implicit on purpose
   explicit Discrete(std::vector<Value> values);
   // The same, but an invalid domain is returned as InvalidArgument.
-  static absl::StatusOr<Discrete> Create(std::vector<Value> values);
+  static absl::StatusOr<Discrete> create(std::vector<Value> values);
 
   // OK, or InvalidArgument saying what is wrong with the values.
   const absl::Status& status() const { return status_; }
@@ -94,7 +94,7 @@ class Discrete {
 class IntInterval {
  public:
   IntInterval(int64_t min_value, int64_t max_value);
-  static absl::StatusOr<IntInterval> Create(int64_t min_value, int64_t max_value);
+  static absl::StatusOr<IntInterval> create(int64_t min_value, int64_t max_value);
 
   // InvalidArgument when min > max.
   const absl::Status& status() const { return status_; }
@@ -125,7 +125,7 @@ class IntInterval {
 class RealInterval {
  public:
   RealInterval(double min_value, double max_value);
-  static absl::StatusOr<RealInterval> Create(double min_value, double max_value);
+  static absl::StatusOr<RealInterval> create(double min_value, double max_value);
 
   // InvalidArgument when a bound is NaN or infinite, or min > max.
   const absl::Status& status() const { return status_; }

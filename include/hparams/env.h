@@ -2,7 +2,7 @@
 // through it, so tests can inject faults (disk full, short writes, fsync
 // failure) and remote stores can plug in later.
 //
-// Env::Default() is the POSIX implementation. All methods are thread-safe;
+// Env::default_env() is the POSIX implementation. All methods are thread-safe;
 // a WritableFile or SequentialFile is used by one thread at a time.
 //
 // The interface holds only what the library calls. A custom Env implements
@@ -15,7 +15,7 @@
 // with a message naming the path and, where one helps, what to check.
 //
 // Example:
-//   hp::Env* env = hp::Env::Default();
+//   hp::Env* env = hp::Env::default_env();
 //   absl::Status s = env->create_dirs("logs/run-0");
 //   auto file = env->new_writable_file(hp::join_path("logs/run-0", "notes"));
 //   if (!file.ok()) return file.status();
@@ -101,7 +101,7 @@ class Env {
   virtual ~Env() = default;
 
   // The process-wide POSIX Env. Never null, never destroyed.
-  static Env* Default();
+  static Env* default_env();
 
   // Creates (or truncates) `path` for writing.
   virtual absl::StatusOr<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) = 0;
@@ -127,7 +127,7 @@ class Env {
   virtual absl::StatusOr<std::vector<DirEntry>> list_dir(const std::string& path) = 0;
   // Whether `path` is a directory; NotFound if it does not exist.
   virtual absl::StatusOr<bool> is_directory(const std::string& path) = 0;
-  // Removes the file `path` (what a failed SummaryWriter::Create made).
+  // Removes the file `path` (what a failed SummaryWriter::create made).
   virtual absl::Status remove_file(const std::string& path) = 0;
   // The identity of what `path` names (symlinks followed). The default is
   // Unimplemented, so an Env without one still works: readers then rely on

@@ -9,7 +9,7 @@
 //   const std::vector<hp::Metric> METRICS = {
 //       hp::Metric("accuracy").display_name("Accuracy")};
 //
-//   auto writer = hp::SummaryWriter::Create("logs/hparam_tuning");
+//   auto writer = hp::SummaryWriter::create("logs/hparam_tuning");
 //   { auto scope = (*writer)->as_default();
 //     absl::Status s = hp::hparams_config({HP_NUM_UNITS, HP_DROPOUT, HP_OPTIMIZER}, METRICS); }
 //

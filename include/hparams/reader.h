@@ -54,7 +54,7 @@ HPARAMS_EXPORT_BEGIN
 namespace hp {
 
 struct LoadOptions {
-  // File system; nullptr means Env::Default().
+  // File system; nullptr means Env::default_env().
   Env* env = nullptr;
   // Threads reading runs in parallel; 0 means min(2, hardware threads).
   int threads = 0;

@@ -30,7 +30,7 @@
 // Thread safety: a reader is used by one thread at a time.
 //
 // Example:
-//   auto reader = hp::RecordReader::Open(path);
+//   auto reader = hp::RecordReader::open(path);
 //   if (!reader.ok()) return reader.status();
 //   for (;;) {
 //     absl::StatusOr<std::string_view> record = (*reader)->read_record();
@@ -76,13 +76,13 @@ struct RecordReaderOptions {
   // Initial size of the read buffer (at least 4096); it grows for longer
   // records.
   size_t buffer_bytes = size_t{256} << 10;
-  Env* env = nullptr;  // nullptr: Env::Default()
+  Env* env = nullptr;  // nullptr: Env::default_env()
 };
 
 class RecordReader {
  public:
   // Opens `path`. NotFound and other I/O errors come from the Env.
-  static absl::StatusOr<std::unique_ptr<RecordReader>> Open(const std::string& path,
+  static absl::StatusOr<std::unique_ptr<RecordReader>> open(const std::string& path,
                                                             RecordReaderOptions options = {});
   RecordReader(const RecordReader&) = delete;
   RecordReader& operator=(const RecordReader&) = delete;

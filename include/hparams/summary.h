@@ -33,7 +33,7 @@
 //   absl::StatusOr<hp::proto::Summary> s = hp::hparams_pb({{"lr", 0.1}}, std::nullopt, 1.6e9);
 //   if (s.ok()) my_writer.write(*s, /*step=*/0);
 //
-//   auto reader = hp::EventFileReader::Open(path);
+//   auto reader = hp::EventFileReader::open(path);
 //   if (!reader.ok()) return reader.status();
 //   hp::proto::Event event;
 //   for (;;) {
@@ -120,7 +120,7 @@ absl::StatusOr<std::string> canonical_json(const HParams& hparams);
 // corruption is handled).
 class EventFileReader {
  public:
-  static absl::StatusOr<std::unique_ptr<EventFileReader>> Open(const std::string& path,
+  static absl::StatusOr<std::unique_ptr<EventFileReader>> open(const std::string& path,
                                                                RecordReaderOptions options = {});
   EventFileReader(const EventFileReader&) = delete;
   EventFileReader& operator=(const EventFileReader&) = delete;

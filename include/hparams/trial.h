@@ -3,26 +3,26 @@
 //     hp.hparams(hparams)
 //     tf.summary.scalar("accuracy", accuracy, step=1)
 //
-//   absl::StatusOr<hp::Trial> trial = hp::Trial::Start("logs/run-0", {{HP_NUM_UNITS, 16}});
+//   absl::StatusOr<hp::Trial> trial = hp::Trial::start("logs/run-0", {{HP_NUM_UNITS, 16}});
 //   if (!trial.ok()) return trial.status();
 //   absl::Status s = trial->scalar("accuracy", 0.85, /*step=*/1);
 //   s.Update(trial->end());  // STATUS_SUCCESS; or end(hp::STATUS_FAILURE)
 //
-// Start() creates the run directory, opens its writer and writes the
+// start() creates the run directory, opens its writer and writes the
 // session start (hp::hparams). end() writes the session end and closes the
 // writer. A trial that is destroyed without end() still ends its session:
 // with STATUS_FAILURE while an exception unwinds the stack (the trial was
 // cut short), with STATUS_UNKNOWN otherwise (nobody said how it went), and
 // the destructor closes the writer quietly.
 //
-// Errors: Start() returns InvalidArgument for invalid hparams (nothing is
+// Errors: start() returns InvalidArgument for invalid hparams (nothing is
 // created) and the writer's error when the directory or file cannot be
 // made. Every later call returns its own error, and end() returns the
 // trial's first error, so a loop may log freely and check once at the end.
 // A moved-from trial, or one that has ended, answers FailedPrecondition.
 //
 // Thread safety: scalar() may be called from many threads, as the writer's
-// methods; Start(), end(), moves and destruction need one owner.
+// methods; start(), end(), moves and destruction need one owner.
 #ifndef HPARAMS_TRIAL_H_
 #define HPARAMS_TRIAL_H_
 
@@ -52,7 +52,7 @@ struct TrialOptions {
 class Trial {  // movable, not copyable
  public:
   // Creates run_dir, opens its writer and writes the session start (hp::hparams).
-  static absl::StatusOr<Trial> Start(const std::string& run_dir, const HParams& hparams,
+  static absl::StatusOr<Trial> start(const std::string& run_dir, const HParams& hparams,
                                      TrialOptions options = {});
 
   Trial(Trial&& other) noexcept;

@@ -1,6 +1,6 @@
 // hp::SummaryWriter: writes TensorBoard event files asynchronously.
 //
-// Create() makes the log directory (recursively) and opens
+// create() makes the log directory (recursively) and opens
 //   <logdir>/events.out.tfevents.<secs>.<host>.<pid>.<counter><suffix>
 // whose first record is the `file_version: "brain.Event:2"` event.
 //
@@ -43,7 +43,7 @@
 // destructor may not.
 //
 // Example:
-//   auto writer = hp::SummaryWriter::Create("logs/run-0");
+//   auto writer = hp::SummaryWriter::create("logs/run-0");
 //   if (!writer.ok()) return writer.status();
 //   absl::Status s = (*writer)->scalar("loss", 0.25, /*step=*/7);
 //   { auto scope = (*writer)->as_default(); s = hp::scalar("loss", 0.2, 8); }
@@ -96,13 +96,13 @@ struct WriterOptions {
   std::string filename_suffix;
   // Source of every event's wall_time and of default hparams times, in
   // seconds since the epoch. Empty: with `env` set (even to
-  // Env::Default()), env->now_seconds(); with `env` unset, the kernel's
+  // Env::default_env()), env->now_seconds(); with `env` unset, the kernel's
   // coarse real-time clock (CLOCK_REALTIME_COARSE, one scheduler tick of
   // resolution, typically 1-4 ms), because a precise clock read would cost
   // more than the rest of scalar(). Pass
-  // `[] { return hp::Env::Default()->now_seconds(); }` for full resolution.
+  // `[] { return hp::Env::default_env()->now_seconds(); }` for full resolution.
   std::function<double()> clock;
-  // File system; nullptr means Env::Default().
+  // File system; nullptr means Env::default_env().
   Env* env = nullptr;
 };
 
@@ -116,7 +116,7 @@ class SummaryWriter {
   // ResourceExhausted if the process's writer thread cannot start
   // (`ulimit -u`; only the first writer of a process starts it). A failed
   // Create removes the file and the directories it made.
-  static absl::StatusOr<std::unique_ptr<SummaryWriter>> Create(const std::string& logdir,
+  static absl::StatusOr<std::unique_ptr<SummaryWriter>> create(const std::string& logdir,
                                                                const WriterOptions& options = {});
 
   SummaryWriter(const SummaryWriter&) = delete;
@@ -163,7 +163,7 @@ class SummaryWriter {
   // (visible to readers; not fsynced). Returns the sticky error, if any.
   absl::Status flush();
   // Drains the queue, flushes, fsyncs and closes the file, then fsyncs the
-  // logdir and the parent of each directory Create() made, so that the
+  // logdir and the parent of each directory create() made, so that the
   // file's name survives a power loss too. Idempotent: later calls return
   // the same status; later writes return FailedPrecondition.
   absl::Status close();

@@ -1,7 +1,7 @@
 // What EventFileReader (declared in <hparams/summary.h>, defined in
 // hparams_summary.cc) needs from the RecordReader it wraps, beyond the
 // public interface. Defined in record_reader.cc; every RecordReader is the
-// one RecordReader::Open makes there.
+// one RecordReader::open makes there.
 #ifndef HPARAMS_INTERNAL_RECORD_READER_ACCESS_H_
 #define HPARAMS_INTERNAL_RECORD_READER_ACCESS_H_
 

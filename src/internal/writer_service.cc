@@ -145,7 +145,7 @@ void reset_in_child() ABSL_NO_THREAD_SAFETY_ANALYSIS {
 
 }  // namespace
 
-absl::StatusOr<WriterService*> WriterService::Get() {
+absl::StatusOr<WriterService*> WriterService::get() {
   static const bool registered = ::pthread_atfork(nullptr, nullptr, &reset_in_child) == 0;
   (void)registered;
   MutexLock lock(g_service_mu);

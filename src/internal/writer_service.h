@@ -115,10 +115,10 @@ class WriterService {
   // The process's service; starts its threads on the first call.
   // ResourceExhausted (never an exception) when a thread cannot start; a
   // later call tries again.
-  static absl::StatusOr<WriterService*> Get();
+  static absl::StatusOr<WriterService*> get();
 
   // How many I/O threads the service starts (default 1); effective only
-  // before the first Get(). Values are clamped to [1, 8].
+  // before the first get(). Values are clamped to [1, 8].
   static void set_threads(int n);
   // For tests: the streams the calling thread keeps a queue pointer for.
   static size_t queues_remembered_by_this_thread();

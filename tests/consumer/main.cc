@@ -9,7 +9,7 @@ namespace {
 
 int run(const std::string& logdir) {
   // Issue 2: scalars through the writer and the default-writer scope.
-  absl::StatusOr<std::unique_ptr<hp::SummaryWriter>> writer = hp::SummaryWriter::Create(logdir + "/run-0");
+  absl::StatusOr<std::unique_ptr<hp::SummaryWriter>> writer = hp::SummaryWriter::create(logdir + "/run-0");
   if (!writer.ok()) {
     std::fprintf(stderr, "%s\n", writer.status().ToString().c_str());
     return 1;
@@ -33,11 +33,11 @@ const hp::HParam HP_OPTIMIZER("optimizer", hp::Discrete({"adam", "sgd"}));
 const std::vector<hp::Metric> METRICS = {hp::Metric("accuracy").display_name("Accuracy")};
 
 int run_tutorial(const std::string& logdir) {
-  auto writer = hp::SummaryWriter::Create(logdir + "/hparam_tuning");   // absl::StatusOr
+  auto writer = hp::SummaryWriter::create(logdir + "/hparam_tuning");   // absl::StatusOr
   if (!writer.ok()) return 1;
   absl::Status s;
   { auto scope = (*writer)->as_default(); s.Update(hp::hparams_config({HP_NUM_UNITS, HP_DROPOUT, HP_OPTIMIZER}, METRICS)); }
-  auto run = hp::SummaryWriter::Create(logdir + "/hparam_tuning/run-0");
+  auto run = hp::SummaryWriter::create(logdir + "/hparam_tuning/run-0");
   if (!run.ok()) return 1;
   {
     auto scope = (*run)->as_default();
@@ -64,7 +64,7 @@ int run_tutorial(const std::string& logdir) {
 
 // Issue 11: one trial as one object.
 int run_trial(const std::string& logdir) {
-  absl::StatusOr<hp::Trial> trial = hp::Trial::Start(logdir + "/trial-0", {{HP_NUM_UNITS, 32}, {"lr", 1e-3}});
+  absl::StatusOr<hp::Trial> trial = hp::Trial::start(logdir + "/trial-0", {{HP_NUM_UNITS, 32}, {"lr", 1e-3}});
   if (!trial.ok()) {
     std::fprintf(stderr, "%s\n", trial.status().ToString().c_str());
     return 1;
