@@ -1,8 +1,9 @@
 // CRC-32C throughput at record-sized, page-sized and large buffers.
+#include "internal/crc32c.h"
+
 #include <string>
 
 #include "benchmark/benchmark.h"
-#include "internal/crc32c.h"
 
 namespace {
 

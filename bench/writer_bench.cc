@@ -5,22 +5,23 @@
 // separately). BM_SustainedScalars logs 10,000,000 scalars to a file in /tmp
 // timed through close(), and reports the rate, the bytes per scalar record
 // and the process's peak RSS (run it alone to see the writer's own peak).
+#include "hparams/writer.h"
+
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <chrono>
-#include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "benchmark/benchmark.h"
 #include "hparams/hparam.h"
-#include "hparams/writer.h"
 
 #if defined(__x86_64__)
 #include <x86intrin.h>
@@ -186,9 +187,9 @@ void BM_FourThreadsOneWriter(benchmark::State& state) {
     remove_logdir(dir);
     state.ResumeTiming();
   }
-  state.counters["scalars_per_s"] = benchmark::Counter(
-      static_cast<double>(kThreads * kPerThread) * static_cast<double>(state.iterations()),
-      benchmark::Counter::kIsRate);
+  state.counters["scalars_per_s"] =
+      benchmark::Counter(static_cast<double>(kThreads * kPerThread) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_FourThreadsOneWriter)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -263,8 +264,8 @@ void BM_SustainedScalars(benchmark::State& state) {
     remove_logdir(dir);
     state.ResumeTiming();
   }
-  state.counters["scalars_per_s"] = benchmark::Counter(static_cast<double>(n) * static_cast<double>(state.iterations()),
-                                                       benchmark::Counter::kIsRate);
+  state.counters["scalars_per_s"] = benchmark::Counter(
+      static_cast<double>(n) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["bytes_per_scalar"] = bytes_per_scalar;
   // The calls alone, without close()'s fsync of ~500 MB (which the disk,
   // not the library, decides).

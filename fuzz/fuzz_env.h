@@ -17,7 +17,8 @@ namespace hp::fuzz {
 
 class MemoryEnv : public EnvWrapper {
  public:
-  MemoryEnv(std::string_view contents, size_t piece) : EnvWrapper(Env::default_env()), contents_(contents), piece_(piece) {}
+  MemoryEnv(std::string_view contents, size_t piece)
+      : EnvWrapper(Env::default_env()), contents_(contents), piece_(piece) {}
 
   absl::StatusOr<std::unique_ptr<SequentialFile>> new_sequential_file(const std::string& path) override {
     return std::unique_ptr<SequentialFile>(new File(contents_, piece_));

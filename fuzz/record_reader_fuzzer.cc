@@ -2,12 +2,13 @@
 // size cap (including none), read in pieces of any size. Must never crash,
 // hang, allocate what a length field claims, or let an exception out.
 // The first two bytes choose the options; the rest is the file.
+#include "hparams/record_reader.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "fuzz_env.h"
-#include "hparams/record_reader.h"
 #include "hparams/summary.h"  // EventFileReader
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -20,10 +21,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.env = &env;
   options.buffer_bytes = 4096;  // the smallest allowed: more refills, and fast runs
   switch (caps & 3) {
-    case 0: break;                                   // the default cap
-    case 1: options.max_record_bytes = SIZE_MAX; break;  // no cap
-    case 2: options.max_record_bytes = caps; break;  // a tiny one
-    case 3: options.max_record_bytes = 1 << 12; break;
+    case 0:
+      break;  // the default cap
+    case 1:
+      options.max_record_bytes = SIZE_MAX;
+      break;  // no cap
+    case 2:
+      options.max_record_bytes = caps;
+      break;  // a tiny one
+    case 3:
+      options.max_record_bytes = 1 << 12;
+      break;
   }
   options.resync_after_corruption = (caps & 4) == 0;
   uint64_t reported = 0;

@@ -1,11 +1,11 @@
 // libFuzzer harness for the command line's parsers: hparam, metric, value,
 // assignment and scalar specs, and the JSON they print back. The first byte
 // picks the parser; the rest is the text a user typed.
+#include "specs.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
-
-#include "specs.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;

@@ -51,7 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)hp::cli::RenderMarkdown(table);
   (void)hp::cli::RenderJson(table);
   for (const hp::cli::Column& column : table.columns) {
-    if (column.kind != hp::cli::Column::Kind::kMetric && column.kind != hp::cli::Column::Kind::kHParam) continue;
+    if (column.kind != hp::cli::Column::Kind::kMetric && column.kind != hp::cli::Column::Kind::kHParam)
+      continue;
     hp::cli::Table sorted = table;
     if (hp::cli::SortTable(&sorted, column.key, (size & 1) != 0).ok()) (void)hp::cli::RenderText(sorted);
     break;

@@ -42,9 +42,9 @@ void CallbackList::add(std::unique_ptr<Callback> callback) {
 
 // Every callback runs even after one fails: one broken logger must not
 // silence the others. The first error is returned.
-#define HP_FORWARD_TO_ALL_(call)                                \
-  absl::Status first_error;                                     \
-  for (Callback* callback : callbacks_) first_error.Update(callback->call); \
+#define HP_FORWARD_TO_ALL_(call)                                             \
+  absl::Status first_error;                                                  \
+  for (Callback * callback : callbacks_) first_error.Update(callback->call); \
   return first_error
 
 absl::Status CallbackList::on_train_begin() { HP_FORWARD_TO_ALL_(on_train_begin()); }
@@ -76,15 +76,14 @@ void close_owned(std::unique_ptr<SummaryWriter>& writer, absl::Status& status) {
 
 // --- KerasCallback --------------------------------------------------------------
 
-KerasCallback::KerasCallback(std::string logdir, HParams hparams,
-                             std::optional<std::string> trial_id, WriterOptions options)
+KerasCallback::KerasCallback(std::string logdir, HParams hparams, std::optional<std::string> trial_id,
+                             WriterOptions options)
     : logdir_(std::move(logdir)),
       options_(std::move(options)),
       hparams_(std::move(hparams)),
       trial_id_(std::move(trial_id)) {}
 
-KerasCallback::KerasCallback(SummaryWriter* writer, HParams hparams,
-                             std::optional<std::string> trial_id)
+KerasCallback::KerasCallback(SummaryWriter* writer, HParams hparams, std::optional<std::string> trial_id)
     : hparams_(std::move(hparams)), trial_id_(std::move(trial_id)), borrowed_writer_(writer) {}
 
 // The owned writer's destructor closes it quietly; a session left open
@@ -211,8 +210,6 @@ absl::Status TensorBoardCallback::close_writers() {
 
 absl::Status TensorBoardCallback::on_train_end(const Logs& /*logs*/) { return close_writers(); }
 
-absl::Status TensorBoardCallback::on_train_failed(const absl::Status& /*status*/) {
-  return close_writers();
-}
+absl::Status TensorBoardCallback::on_train_failed(const absl::Status& /*status*/) { return close_writers(); }
 
 }  // namespace hp

@@ -35,7 +35,6 @@ bool python_less(const Value& a, const Value& b) {
   return a < b;  // Value's order is Python's for everything else
 }
 
-
 // A uniform integer in [0, n) from 64 random bits, without modulo bias;
 // n == 0 means the full 2^64 range.
 uint64_t uniform_below(std::mt19937_64& rng, uint64_t n) {
@@ -65,27 +64,26 @@ Discrete::Discrete(std::initializer_list<Value> values) : Discrete(std::vector<V
 
 Discrete::Discrete(std::vector<Value> values) {
   if (values.empty()) {
-    status_ = absl::InvalidArgumentError(
-        "Discrete domain is empty: give at least one value");
+    status_ = absl::InvalidArgumentError("Discrete domain is empty: give at least one value");
     return;
   }
   const int cls = kind_class(values.front());
   for (const Value& v : values) {
     if (kind_class(v) != cls) {
-      status_ = absl::InvalidArgumentError(absl::StrCat(
-          "Discrete domain mixes kinds: ", values.front().repr(), " is a ",
-          kKindClassNames[cls], " but ", v.repr(), " is a ", kKindClassNames[kind_class(v)],
-          "; use values of one kind (numbers, strings or bools)"));
+      status_ = absl::InvalidArgumentError(
+          absl::StrCat("Discrete domain mixes kinds: ", values.front().repr(), " is a ", kKindClassNames[cls],
+                       " but ", v.repr(), " is a ", kKindClassNames[kind_class(v)],
+                       "; use values of one kind (numbers, strings or bools)"));
       break;
     }
     if (v.is_float() && std::isnan(v.as_double())) {
-      status_ = absl::InvalidArgumentError(
-          "Discrete domain contains NaN, which no value can match; remove it");
+      status_ =
+          absl::InvalidArgumentError("Discrete domain contains NaN, which no value can match; remove it");
       break;
     }
     if (v.is_string() && !internal::is_valid_utf8(v.as_string())) {
-      status_ = absl::InvalidArgumentError(absl::StrCat(
-          "Discrete domain value ", v.repr(), " is not valid UTF-8"));
+      status_ =
+          absl::InvalidArgumentError(absl::StrCat("Discrete domain value ", v.repr(), " is not valid UTF-8"));
       break;
     }
   }
@@ -140,8 +138,8 @@ std::string Discrete::repr() const {
 
 IntInterval::IntInterval(int64_t min_value, int64_t max_value) : min_(min_value), max_(max_value) {
   if (min_ > max_) {
-    status_ = absl::InvalidArgumentError(absl::StrCat(
-        "IntInterval min ", min_, " is greater than max ", max_, "; swap them"));
+    status_ = absl::InvalidArgumentError(
+        absl::StrCat("IntInterval min ", min_, " is greater than max ", max_, "; swap them"));
   }
 }
 
@@ -159,8 +157,8 @@ absl::StatusOr<std::vector<Value>> IntInterval::values() const {
   if (!status_.ok()) return invalid_domain_error(repr(), status_);
   const uint64_t span = static_cast<uint64_t>(max_) - static_cast<uint64_t>(min_);
   if (span >= kMaxEnumeratedValues) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        repr(), " has more than ", kMaxEnumeratedValues, " values to enumerate"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat(repr(), " has more than ", kMaxEnumeratedValues, " values to enumerate"));
   }
   std::vector<Value> out;
   out.reserve(static_cast<size_t>(span) + 1);
@@ -184,12 +182,12 @@ std::string IntInterval::repr() const { return absl::StrCat("IntInterval(", min_
 
 RealInterval::RealInterval(double min_value, double max_value) : min_(min_value), max_(max_value) {
   if (!std::isfinite(min_) || !std::isfinite(max_)) {
-    status_ = absl::InvalidArgumentError(absl::StrCat(
-        "RealInterval bounds must be finite numbers, got ", repr()));
+    status_ =
+        absl::InvalidArgumentError(absl::StrCat("RealInterval bounds must be finite numbers, got ", repr()));
   } else if (min_ > max_) {
-    status_ = absl::InvalidArgumentError(absl::StrCat(
-        "RealInterval min ", internal::python_float_repr(min_), " is greater than max ",
-        internal::python_float_repr(max_), "; swap them"));
+    status_ = absl::InvalidArgumentError(absl::StrCat("RealInterval min ", internal::python_float_repr(min_),
+                                                      " is greater than max ",
+                                                      internal::python_float_repr(max_), "; swap them"));
   }
 }
 

@@ -33,7 +33,8 @@ absl::Status Env::create_dirs_reporting(const std::string& path, std::vector<std
 absl::Status Env::sync_dir(const std::string& path) { return absl::OkStatus(); }
 
 absl::Status Env::remove_dir(const std::string& path) {
-  return absl::UnimplementedError(absl::StrCat("this Env cannot remove directories (asked to remove '", path, "')"));
+  return absl::UnimplementedError(
+      absl::StrCat("this Env cannot remove directories (asked to remove '", path, "')"));
 }
 
 std::string parent_dir(std::string_view path) {

@@ -37,7 +37,8 @@ const char* hint_for(int err, std::string_view what) {
   switch (err) {
     case EACCES:
     case EPERM:
-      if (is_read(what)) return " (check that it is readable by this process, and its directories searchable)";
+      if (is_read(what))
+        return " (check that it is readable by this process, and its directories searchable)";
       return " (check that the directory exists and is writable by this process)";
     case EROFS:
       return " (check that the directory exists and is writable by this process)";
@@ -59,7 +60,8 @@ const char* hint_for(int err, std::string_view what) {
 }
 
 absl::Status posix_error(int err, std::string_view what, const std::string& path) {
-  return absl::ErrnoToStatus(err, absl::StrCat(absl::string_view(what.data(), what.size()), " '", path, "'", hint_for(err, what)));
+  return absl::ErrnoToStatus(
+      err, absl::StrCat(absl::string_view(what.data(), what.size()), " '", path, "'", hint_for(err, what)));
 }
 
 // open(2), retried on EINTR; -1 with errno set on failure.
@@ -127,9 +129,10 @@ class PosixWritableFile final : public WritableFile {
     struct stat st;
     if (::fstat(fd_, &st) != 0) return posix_error(errno, "cannot stat", path_);
     if (st.st_nlink == 0) {
-      return absl::DataLossError(absl::StrCat("file '", path_,
-                                              "' was deleted while open for writing (was its directory removed?);"
-                                              " what was written to it is gone"));
+      return absl::DataLossError(
+          absl::StrCat("file '", path_,
+                       "' was deleted while open for writing (was its directory removed?);"
+                       " what was written to it is gone"));
     }
     return absl::OkStatus();
   }
@@ -227,9 +230,12 @@ class PosixEnv final : public Env {
     if (!S_ISREG(st.st_mode)) {
       ::close(fd);
       // A FIFO blocks a reader, /dev/zero never ends: only regular files are read.
-      return absl::FailedPreconditionError(absl::StrCat(
-          "'", path, "' is not a regular file (", S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a directory"
-          : S_ISSOCK(st.st_mode) ? "a socket" : "a device", "); not read"));
+      return absl::FailedPreconditionError(absl::StrCat("'", path, "' is not a regular file (",
+                                                        S_ISFIFO(st.st_mode)   ? "a FIFO"
+                                                        : S_ISDIR(st.st_mode)  ? "a directory"
+                                                        : S_ISSOCK(st.st_mode) ? "a socket"
+                                                                               : "a device",
+                                                        "); not read"));
     }
     const int flags = ::fcntl(fd, F_GETFL);
     if (flags >= 0) (void)::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
@@ -265,7 +271,8 @@ class PosixEnv final : public Env {
             absl::StrCat("cannot create directory '", path, "': '", prefix,
                          "' exists and is not a directory (choose another log directory)"));
       } else {
-        s = posix_error(err, "cannot create directory", prefix == path ? path : absl::StrCat(prefix, "' for '", path));
+        s = posix_error(err, "cannot create directory",
+                        prefix == path ? path : absl::StrCat(prefix, "' for '", path));
       }
       break;
     }

@@ -17,7 +17,8 @@ bool accumulate_scalar_event(std::string_view event, RunData* run);
 
 // The protobuf path, for any event. False, changing nothing, when `event`
 // does not decode as an Event.
-bool accumulate_event_with_protobuf(std::string_view event, RunData* run, std::vector<Diagnostic>* diagnostics);
+bool accumulate_event_with_protobuf(std::string_view event, RunData* run,
+                                    std::vector<Diagnostic>* diagnostics);
 
 }  // namespace hp::internal
 

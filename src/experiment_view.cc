@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "event_decoder.h"
 #include "google/protobuf/arena.h"
 #include "hparams/proto/event.pb.h"
 #include "hparams/proto/hparams_plugin_data.pb.h"
@@ -22,7 +23,6 @@
 #include "internal/python_float_repr.h"
 #include "internal/run_order.h"
 #include "internal/scalar_event.h"
-#include "event_decoder.h"
 #include "proto_enums.h"
 
 namespace hp {
@@ -52,8 +52,8 @@ std::optional<double> ScalarOf(const proto::Summary::Value& value) {
 
 // A step as the int32 TensorBoard stores, saturated instead of wrapped.
 int32_t ClampedStep(int64_t step) {
-  return static_cast<int32_t>(std::clamp<int64_t>(step, std::numeric_limits<int32_t>::min(),
-                                                  std::numeric_limits<int32_t>::max()));
+  return static_cast<int32_t>(
+      std::clamp<int64_t>(step, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()));
 }
 
 using HParamMap = std::map<std::string, Value, std::less<>>;
@@ -92,8 +92,8 @@ const char* KindName(google::protobuf::Value::KindCase kind) {
 
 // The hp::Value of a protobuf Value; nullopt (reported as `what` in run
 // `run`) for a null, list, struct or unset one, which hp::Value cannot hold.
-std::optional<Value> DecodeValue(const google::protobuf::Value& v, const std::string& run, const std::string& what,
-                                 std::vector<Diagnostic>* diagnostics) {
+std::optional<Value> DecodeValue(const google::protobuf::Value& v, const std::string& run,
+                                 const std::string& what, std::vector<Diagnostic>* diagnostics) {
   switch (v.kind_case()) {
     case google::protobuf::Value::kNumberValue:
       return Value(v.number_value());
@@ -103,14 +103,16 @@ std::optional<Value> DecodeValue(const google::protobuf::Value& v, const std::st
       return Value(v.bool_value());
     default:
       Report(diagnostics, DiagnosticKind::kUnsupportedHParamValue, run,
-             absl::StrFormat("run '%s': %s is a %s value, which hp::Value cannot hold (only numbers, strings and "
-                             "bools); it is left out of the view. Log hparams as numbers, strings or bools.",
-                             run, what, KindName(v.kind_case())));
+             absl::StrFormat(
+                 "run '%s': %s is a %s value, which hp::Value cannot hold (only numbers, strings and "
+                 "bools); it is left out of the view. Log hparams as numbers, strings or bools.",
+                 run, what, KindName(v.kind_case())));
       return std::nullopt;
   }
 }
 
-Experiment DecodeExperiment(const hpb::Experiment& in, const std::string& run, std::vector<Diagnostic>* diagnostics) {
+Experiment DecodeExperiment(const hpb::Experiment& in, const std::string& run,
+                            std::vector<Diagnostic>* diagnostics) {
   Experiment out;
   out.name = in.name();
   out.description = in.description();
@@ -126,9 +128,9 @@ Experiment DecodeExperiment(const hpb::Experiment& in, const std::string& run, s
     if (info.has_domain_discrete()) {
       std::vector<Value>& values = h.domain_discrete.emplace();
       for (const google::protobuf::Value& v : info.domain_discrete().values()) {
-        std::optional<Value> value =
-            DecodeValue(v, run, absl::StrFormat("a domain value of hparam '%s' in the experiment config", info.name()),
-                        diagnostics);
+        std::optional<Value> value = DecodeValue(
+            v, run, absl::StrFormat("a domain value of hparam '%s' in the experiment config", info.name()),
+            diagnostics);
         if (value) values.push_back(*std::move(value));
       }
     } else if (info.has_domain_interval()) {
@@ -157,9 +159,8 @@ SessionStartInfo DecodeSessionStart(const hpb::SessionStartInfo& in, const std::
   for (const auto& [name, unused] : in.hparams()) names.push_back(&name);
   std::sort(names.begin(), names.end(), [](const auto* a, const auto* b) { return *a < *b; });
   for (const std::string* name : names) {
-    std::optional<Value> value =
-        DecodeValue(in.hparams().at(*name), run, absl::StrFormat("hparam '%s' of the session start", *name),
-                    diagnostics);
+    std::optional<Value> value = DecodeValue(
+        in.hparams().at(*name), run, absl::StrFormat("hparam '%s' of the session start", *name), diagnostics);
     if (value) out.hparams.emplace(*name, *std::move(value));
   }
   return out;
@@ -238,7 +239,8 @@ void AccumulateHParams(const std::string& tag, const std::string& content, RunDa
 namespace internal {
 
 // Adds a decoded Event to `run`.
-static void accumulate_decoded_event(const proto::Event& event, RunData* run, std::vector<Diagnostic>* diagnostics) {
+static void accumulate_decoded_event(const proto::Event& event, RunData* run,
+                                     std::vector<Diagnostic>* diagnostics) {
   if (event.what_case() != proto::Event::kSummary) return;
   for (const proto::Summary::Value& value : event.summary().value()) {
     const std::string& tag = value.tag();
@@ -297,7 +299,8 @@ bool accumulate_scalar_event(std::string_view record, RunData* run) {
   return true;
 }
 
-bool accumulate_event_with_protobuf(std::string_view event, RunData* run, std::vector<Diagnostic>* diagnostics) {
+bool accumulate_event_with_protobuf(std::string_view event, RunData* run,
+                                    std::vector<Diagnostic>* diagnostics) {
   // Decoded into an arena whose first block is on the stack: most events
   // then cost no heap allocation, which dominated reading before.
   alignas(16) char initial_block[8 << 10];
@@ -516,7 +519,8 @@ ExperimentView build_experiment_view(std::vector<RunData> runs, std::vector<Diag
       }
     }
     for (const std::string& name : names) {
-      if (auto info = InferHParamInfo(name, values[name])) view.experiment.hparam_infos.push_back(*std::move(info));
+      if (auto info = InferHParamInfo(name, values[name]))
+        view.experiment.hparam_infos.push_back(*std::move(info));
     }
     if (!view.experiment.hparam_infos.empty()) {
       view.source = ExperimentSource::kInferred;
@@ -545,7 +549,8 @@ ExperimentView build_experiment_view(std::vector<RunData> runs, std::vector<Diag
     session.start_time_secs = start.start_time_secs;
     session.model_uri = start.model_uri;
     session.monitor_url = start.monitor_url;
-    if (run.session_end && (run.session_end->status < STATUS_UNKNOWN || run.session_end->status > STATUS_RUNNING)) {
+    if (run.session_end &&
+        (run.session_end->status < STATUS_UNKNOWN || run.session_end->status > STATUS_RUNNING)) {
       view.diagnostics.push_back(Diagnostic{
           DiagnosticKind::kStatusOutOfEnum, run.name, "", 0,
           absl::StrFormat("run '%s': the session end status %d is not a Status value (0-3), so TensorBoard "
@@ -575,10 +580,11 @@ ExperimentView build_experiment_view(std::vector<RunData> runs, std::vector<Diag
       if (value.training_step != it->second.step) {
         view.diagnostics.push_back(Diagnostic{
             DiagnosticKind::kStepBeyondInt32, metric_data->name, "", 0,
-            absl::StrFormat("run '%s': metric '%s' has step %d, beyond int32; TensorBoard cannot show this "
-                            "experiment: its session_groups request fails (HTTP 500) and the HParams dashboard "
-                            "stays empty. Log steps between -2147483648 and 2147483647",
-                            metric_data->name, metric.name.tag, it->second.step)});
+            absl::StrFormat(
+                "run '%s': metric '%s' has step %d, beyond int32; TensorBoard cannot show this "
+                "experiment: its session_groups request fails (HTTP 500) and the HParams dashboard "
+                "stays empty. Log steps between -2147483648 and 2147483647",
+                metric_data->name, metric.name.tag, it->second.step)});
       }
     }
     const std::string& group_name = start.group_name.empty() ? run.name : start.group_name;

@@ -69,15 +69,15 @@ absl::Status HParam::check_value(const Value& v) const {
   const Domain& domain = *this->domain();
   if (!domain_status(domain).ok()) return validate();
   if (domain_contains(domain, v)) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "value ", v.repr(), " (", v.type_name(), ") of hparam '", name_, "' is not in its domain ",
-      domain_repr(domain), "; use a value of the domain's kind and range"));
+  return absl::InvalidArgumentError(absl::StrCat("value ", v.repr(), " (", v.type_name(), ") of hparam '",
+                                                 name_, "' is not in its domain ", domain_repr(domain),
+                                                 "; use a value of the domain's kind and range"));
 }
 
 // --- Metric ----------------------------------------------------------------------
 
-Metric::Metric(std::string tag, std::string group, std::string display_name,
-               std::string description, DatasetType dataset_type)
+Metric::Metric(std::string tag, std::string group, std::string display_name, std::string description,
+               DatasetType dataset_type)
     : tag_(std::move(tag)),
       group_(std::move(group)),
       display_name_(std::move(display_name)),
@@ -89,17 +89,16 @@ absl::Status Metric::validate() const {
     return absl::InvalidArgumentError("metric tag is empty; give every Metric the scalar's tag");
   }
   if (!internal::is_valid_utf8(tag_)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("metric tag ", Value(tag_).repr(), " is not valid UTF-8"));
+    return absl::InvalidArgumentError(absl::StrCat("metric tag ", Value(tag_).repr(), " is not valid UTF-8"));
   }
   const std::string owner = absl::StrCat("metric '", tag_, "'");
   if (absl::Status s = check_label("group", owner, group_); !s.ok()) return s;
   if (absl::Status s = check_label("display_name", owner, display_name_); !s.ok()) return s;
   if (absl::Status s = check_label("description", owner, description_); !s.ok()) return s;
   if (dataset_type_ < DATASET_UNKNOWN || dataset_type_ > DATASET_VALIDATION) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        owner, " has unknown dataset_type ", static_cast<int>(dataset_type_),
-        "; use DATASET_UNKNOWN, DATASET_TRAINING or DATASET_VALIDATION"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(owner, " has unknown dataset_type ", static_cast<int>(dataset_type_),
+                     "; use DATASET_UNKNOWN, DATASET_TRAINING or DATASET_VALIDATION"));
   }
   return absl::OkStatus();
 }
@@ -110,8 +109,8 @@ namespace internal {
 namespace {
 
 template <typename Item, typename KeyOf>
-absl::Status validate_each_once_by(const std::vector<Item>& items, std::string_view kind, std::string_view list,
-                                   KeyOf key_of) {
+absl::Status validate_each_once_by(const std::vector<Item>& items, std::string_view kind,
+                                   std::string_view list, KeyOf key_of) {
   std::set<std::invoke_result_t<KeyOf, const Item&>> seen;
   for (const Item& item : items) {
     if (absl::Status s = item.validate(); !s.ok()) return s;
@@ -131,13 +130,14 @@ std::string describe_item(const Metric& metric) {
 absl::Status appears_twice_error(std::string_view kind, std::string_view what, std::string_view list,
                                  std::string_view detail) {
   const auto view = [](std::string_view s) { return absl::string_view(s.data(), s.size()); };
-  return absl::InvalidArgumentError(absl::StrCat(view(what), " appears twice in ", view(list),
-                                                 detail.empty() ? "" : " (", view(detail), detail.empty() ? "" : ")",
-                                                 "; give each ", view(kind), " once"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(view(what), " appears twice in ", view(list), detail.empty() ? "" : " (", view(detail),
+                   detail.empty() ? "" : ")", "; give each ", view(kind), " once"));
 }
 
 absl::Status validate_each_once(const std::vector<HParam>& hparams, std::string_view list) {
-  return validate_each_once_by(hparams, "hparam", list, [](const HParam& h) { return std::string_view(h.name()); });
+  return validate_each_once_by(hparams, "hparam", list,
+                               [](const HParam& h) { return std::string_view(h.name()); });
 }
 
 absl::Status validate_each_once(const std::vector<Metric>& metrics, std::string_view list) {
@@ -171,8 +171,8 @@ absl::Status HParams::validate() const {
   std::set<std::string_view> seen;
   for (const Entry& e : entries_) {
     if (e.name().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "hparam with value ", e.value().repr(), " has an empty name; name every hparam"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("hparam with value ", e.value().repr(), " has an empty name; name every hparam"));
     }
     if (!internal::is_valid_utf8(e.name())) {
       return absl::InvalidArgumentError(
@@ -186,8 +186,8 @@ absl::Status HParams::validate() const {
       if (absl::Status s = e.hparam()->validate(); !s.ok()) return s;
       if (absl::Status s = e.hparam()->check_value(e.value()); !s.ok()) return s;
     } else if (e.value().is_string() && !internal::is_valid_utf8(e.value().as_string())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "value ", e.value().repr(), " of hparam '", e.name(), "' is not valid UTF-8"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("value ", e.value().repr(), " of hparam '", e.name(), "' is not valid UTF-8"));
     }
   }
   return absl::OkStatus();
@@ -213,17 +213,17 @@ absl::Status check_trial(const std::vector<HParam>& config, const HParams& trial
   for (const HParam& h : config) {
     const Value* v = trial.find(h.name());
     if (v == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "trial ", trial.repr(), " has no value for hparam '", h.name(),
-          "' of the config; give every configured hparam a value"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("trial ", trial.repr(), " has no value for hparam '", h.name(),
+                       "' of the config; give every configured hparam a value"));
     }
     if (absl::Status s = h.check_value(*v); !s.ok()) return s;
   }
   for (const HParams::Entry& e : trial) {
     if (config_names.count(e.name()) == 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "trial gives hparam '", e.name(), "' = ", e.value().repr(),
-          ", which is not in the config; add it to hparams_config or drop it"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("trial gives hparam '", e.name(), "' = ", e.value().repr(),
+                       ", which is not in the config; add it to hparams_config or drop it"));
     }
   }
   return absl::OkStatus();

@@ -1,7 +1,5 @@
 // Builders for the HParams plugin's summaries (config, session start and
 // end) and the pure-Python scalar layout.
-#include "hparams/summary.h"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -15,6 +13,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "hparams/proto/hparams_plugin_data.pb.h"
+#include "hparams/summary.h"
 #include "internal/group_name.h"
 #include "internal/record_format.h"
 #include "internal/record_reader_access.h"
@@ -26,9 +25,9 @@
 namespace hp {
 namespace {
 
+using internal::serialize_deterministic;
 using proto::hparams::HParamsPluginData;
 using proto::hparams::SessionStartInfo;
-using internal::serialize_deterministic;
 
 double now_secs() { return absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch()); }
 
@@ -138,14 +137,15 @@ absl::StatusOr<proto::Summary> hparams_config_pb(const std::vector<HParam>& hpar
                                     {"description", &info.description},
                                     {"user", &info.user}}) {
     if (!internal::is_valid_utf8(*text)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("experiment ", field, " is not valid UTF-8; TensorBoard's reader drops such a config"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "experiment ", field, " is not valid UTF-8; TensorBoard's reader drops such a config"));
     }
   }
   experiment->set_name(info.name);
   experiment->set_description(info.description);
   experiment->set_user(info.user);
-  experiment->set_time_created_secs(info.time_created_secs.has_value() ? *info.time_created_secs : now_secs());
+  experiment->set_time_created_secs(info.time_created_secs.has_value() ? *info.time_created_secs
+                                                                       : now_secs());
 
   HP_RETURN_IF_ERROR(internal::validate_each_once(hparams, "the config"));
   for (const HParam& h : hparams) fill_hparam_info(h, experiment->add_hparam_infos());
@@ -161,8 +161,7 @@ absl::StatusOr<proto::Summary> hparams_config_pb(const std::vector<HParam>& hpar
   return hparams_summary(kExperimentTag, serialize_deterministic(data));
 }
 
-absl::StatusOr<proto::Summary> hparams_pb(const HParams& hparams,
-                                          std::optional<std::string> trial_id,
+absl::StatusOr<proto::Summary> hparams_pb(const HParams& hparams, std::optional<std::string> trial_id,
                                           std::optional<double> start_time_secs) {
   HP_RETURN_IF_ERROR(hparams.validate());
   SessionStartInfo info;
@@ -172,14 +171,12 @@ absl::StatusOr<proto::Summary> hparams_pb(const HParams& hparams,
 
   std::vector<size_t> order(hparams.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return hparams.entries()[a].name() < hparams.entries()[b].name();
-  });
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return hparams.entries()[a].name() < hparams.entries()[b].name(); });
   return hparams_summary(kSessionStartInfoTag, session_start_content(hparams, order, std::move(info)));
 }
 
-absl::StatusOr<proto::Summary> session_start_pb(const HParams& hparams,
-                                                std::optional<double> start_time_secs,
+absl::StatusOr<proto::Summary> session_start_pb(const HParams& hparams, std::optional<double> start_time_secs,
                                                 std::string group_name, std::string model_uri,
                                                 std::string monitor_url) {
   HP_RETURN_IF_ERROR(hparams.validate());
@@ -199,12 +196,11 @@ absl::StatusOr<proto::Summary> session_start_pb(const HParams& hparams,
   return hparams_summary(kSessionStartInfoTag, session_start_content(hparams, order, std::move(info)));
 }
 
-absl::StatusOr<proto::Summary> session_end_pb(SessionStatus status,
-                                              std::optional<double> end_time_secs) {
+absl::StatusOr<proto::Summary> session_end_pb(SessionStatus status, std::optional<double> end_time_secs) {
   if (status < STATUS_UNKNOWN || status > STATUS_RUNNING) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "session status ", static_cast<int>(status),
-        " is unknown; use STATUS_UNKNOWN, STATUS_SUCCESS, STATUS_FAILURE or STATUS_RUNNING"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("session status ", static_cast<int>(status),
+                     " is unknown; use STATUS_UNKNOWN, STATUS_SUCCESS, STATUS_FAILURE or STATUS_RUNNING"));
   }
   HParamsPluginData data;
   proto::hparams::SessionEndInfo* info = data.mutable_session_end_info();
@@ -236,7 +232,8 @@ namespace internal {
 absl::StatusOr<std::string> session_group_name(const HParams& hparams, std::optional<std::string> trial_id) {
   if (!trial_id.has_value()) return derive_group_name(by_name(hparams));
   if (!is_valid_utf8(*trial_id)) {
-    return absl::InvalidArgumentError(absl::StrCat("trial_id ", Value(*trial_id).repr(), " is not valid UTF-8"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("trial_id ", Value(*trial_id).repr(), " is not valid UTF-8"));
   }
   return std::move(*trial_id);
 }
@@ -265,9 +262,9 @@ absl::StatusOr<bool> EventFileReader::next(proto::Event* event) {
     if (!record.ok()) return record.status();
     if (event->ParseFromArray(record->data(), static_cast<int>(record->size()))) return true;
     const std::string& path = internal::record_reader_path(*records_);
-    absl::Status reason = absl::DataLossError(absl::StrCat("the ", record->size(), "-byte record at offset ",
-                                                           records_->record_offset(), " in '", path,
-                                                           "' is not a valid Event"));
+    absl::Status reason =
+        absl::DataLossError(absl::StrCat("the ", record->size(), "-byte record at offset ",
+                                         records_->record_offset(), " in '", path, "' is not a valid Event"));
     if (!options_.resync_after_corruption) return reason;
     const uint64_t dropped = internal::kRecordOverheadBytes + record->size();
     internal::count_dropped_record(records_.get(), dropped);

@@ -62,20 +62,21 @@ void Walk(Env* env, const std::string& dir, const std::string& run, int depth, V
   }
   if (!visited->first_visit(env, dir)) {
     if (diagnostics != nullptr) {
-      diagnostics->push_back(Diagnostic{
-          DiagnosticKind::kUnreadableFile, run, dir, 0,
-          absl::StrFormat("'%s' is a directory already read under another name (a bind mount or "
-                          "hard-linked directory); not read again.",
-                          dir)});
+      diagnostics->push_back(
+          Diagnostic{DiagnosticKind::kUnreadableFile, run, dir, 0,
+                     absl::StrFormat("'%s' is a directory already read under another name (a bind mount or "
+                                     "hard-linked directory); not read again.",
+                                     dir)});
     }
     return;
   }
   absl::StatusOr<std::vector<DirEntry>> entries = env->list_dir(dir);
   if (!entries.ok()) {
     if (diagnostics != nullptr) {
-      diagnostics->push_back(Diagnostic{
-          DiagnosticKind::kUnreadableFile, run, dir, 0,
-          absl::StrFormat("cannot list directory '%s': %s; its runs are skipped.", dir, entries.status().ToString())});
+      diagnostics->push_back(
+          Diagnostic{DiagnosticKind::kUnreadableFile, run, dir, 0,
+                     absl::StrFormat("cannot list directory '%s': %s; its runs are skipped.", dir,
+                                     entries.status().ToString())});
     }
     return;
   }
@@ -89,8 +90,8 @@ void Walk(Env* env, const std::string& dir, const std::string& run, int depth, V
   if (!here.files.empty()) runs->push_back(std::move(here));
   for (const DirEntry& entry : *entries) {
     if (!entry.is_directory || entry.is_symlink) continue;
-    Walk(env, join_path(dir, entry.name), run == "." ? entry.name : run + "/" + entry.name, depth + 1, visited,
-         runs, diagnostics);
+    Walk(env, join_path(dir, entry.name), run == "." ? entry.name : run + "/" + entry.name, depth + 1,
+         visited, runs, diagnostics);
   }
 }
 
@@ -131,7 +132,8 @@ RecordReaderOptions EventFileReaderOptions(const LoadOptions& options, const std
   return reader_options;
 }
 
-void ReportTruncatedTail(const std::string& path, const std::string& run, std::vector<Diagnostic>* diagnostics) {
+void ReportTruncatedTail(const std::string& path, const std::string& run,
+                         std::vector<Diagnostic>* diagnostics) {
   if (diagnostics == nullptr) return;
   diagnostics->push_back(Diagnostic{
       DiagnosticKind::kTruncatedFile, run, path, 0,
@@ -225,15 +227,17 @@ absl::StatusOr<std::vector<RunData>> read_logdir(const std::string& logdir, cons
         for (const std::string& path : listed.files) {
           absl::Status status = read_event_file(path, options, &run, &task.diagnostics);
           if (!status.ok()) {
-            task.diagnostics.push_back(Diagnostic{DiagnosticKind::kUnreadableFile, run.name, path, 0,
-                                                  absl::StrFormat("cannot read %s: %s", path, status.ToString())});
+            task.diagnostics.push_back(
+                Diagnostic{DiagnosticKind::kUnreadableFile, run.name, path, 0,
+                           absl::StrFormat("cannot read %s: %s", path, status.ToString())});
           }
         }
       }
     }
   };
   int threads = options.threads;
-  if (threads <= 0) threads = static_cast<int>(std::min(2u, std::max(1u, std::thread::hardware_concurrency())));
+  if (threads <= 0)
+    threads = static_cast<int>(std::min(2u, std::max(1u, std::thread::hardware_concurrency())));
   threads = static_cast<int>(std::min<size_t>(threads, std::max<size_t>(1, tasks.size())));
   std::vector<std::thread> pool;
   for (int t = 1; t < threads; ++t) {

@@ -2,13 +2,11 @@
 // skipped, a cut-short final record treated as the end of the data.
 #include "hparams/record_reader.h"
 
-#include "internal/record_reader_access.h"
-
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <new>
-#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "internal/crc32c.h"
 #include "internal/record_format.h"
+#include "internal/record_reader_access.h"
 
 namespace hp {
 namespace {
@@ -68,8 +67,8 @@ class RecordReaderImpl final : public RecordReader {
             if (found.found) {
               absl::Status reason = absl::DataLossError(absl::StrCat(
                   "the record at offset ", cursor_offset(), " in '", path_, "' claims ", parse.length,
-                  " bytes, more than the ", available(), " bytes left in the file, and a valid record follows at offset ",
-                  found.offset));
+                  " bytes, more than the ", available(),
+                  " bytes left in the file, and a valid record follows at offset ", found.offset));
               if (!options_.resync_after_corruption) return sticky_ = reason;
               skip_to(found.offset, reason);
               continue;
@@ -168,8 +167,8 @@ class RecordReaderImpl final : public RecordReader {
     const uint32_t stored = internal::decode_fixed32(header + internal::kRecordLengthBytes);
     if (internal::crc32c_unmask(stored) != internal::crc32c_value(header, internal::kRecordLengthBytes)) {
       parse->outcome = Outcome::kCorrupt;
-      parse->reason = absl::DataLossError(absl::StrCat("bad length CRC at offset ", cursor_offset(), " in '",
-                                                       path_, "'"));
+      parse->reason = absl::DataLossError(
+          absl::StrCat("bad length CRC at offset ", cursor_offset(), " in '", path_, "'"));
       return absl::OkStatus();
     }
     parse->header_ok = true;
@@ -194,8 +193,8 @@ class RecordReaderImpl final : public RecordReader {
     const uint32_t stored_data = internal::decode_fixed32(data + length);
     if (internal::crc32c_unmask(stored_data) != internal::crc32c_value(data, static_cast<size_t>(length))) {
       parse->outcome = Outcome::kCorrupt;
-      parse->reason = absl::DataLossError(absl::StrCat("bad data CRC in the ", length, "-byte record at offset ",
-                                                       cursor_offset(), " in '", path_, "'"));
+      parse->reason = absl::DataLossError(absl::StrCat(
+          "bad data CRC in the ", length, "-byte record at offset ", cursor_offset(), " in '", path_, "'"));
       return absl::OkStatus();
     }
     parse->outcome = Outcome::kRecord;
@@ -266,7 +265,7 @@ class RecordReaderImpl final : public RecordReader {
       const uint64_t k = (x - base) / kCheckpointBytes;
       const uint64_t k_offset = base + k * kCheckpointBytes;
       return internal::crc32c_extend(checkpoints_[static_cast<size_t>(k - first)], at(k_offset),
-                            static_cast<size_t>(x - k_offset));
+                                     static_cast<size_t>(x - k_offset));
     };
     for (uint64_t q = from;; ++q) {
       if (commit && q - cursor_offset() > kKeepBehind) {

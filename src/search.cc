@@ -15,8 +15,8 @@ absl::Status check_searchable(const std::vector<HParam>& hparams) {
   HP_RETURN_IF_ERROR(internal::validate_each_once(hparams, "the search space"));
   for (const HParam& h : hparams) {
     if (!h.domain().has_value()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "hparam '", h.name(), "' has no domain to search; give it a Discrete or an interval"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("hparam '", h.name(), "' has no domain to search; give it a Discrete or an interval"));
     }
   }
   return absl::OkStatus();
@@ -45,8 +45,7 @@ absl::StatusOr<std::vector<Value>> grid_values(const HParam& hparam) {
   return std::vector<Value>{reals.min_value(), reals.max_value()};
 }
 
-absl::StatusOr<std::vector<HParams>> grid_search(const std::vector<HParam>& hparams,
-                                                 size_t max_trials) {
+absl::StatusOr<std::vector<HParams>> grid_search(const std::vector<HParam>& hparams, size_t max_trials) {
   HP_RETURN_IF_ERROR(check_searchable(hparams));
   std::vector<std::vector<Value>> axes;
   size_t total = 1;
@@ -54,9 +53,8 @@ absl::StatusOr<std::vector<HParams>> grid_search(const std::vector<HParam>& hpar
     HP_ASSIGN_OR_RETURN(std::vector<Value> values, grid_values(h));
     if (values.size() > max_trials / total) {
       return absl::ResourceExhaustedError(absl::StrCat(
-          "the grid over ", hparams.size(), " hparams has more than ", max_trials,
-          " trials (hparam '", h.name(), "' adds ", values.size(),
-          " values); use random_search or fewer values"));
+          "the grid over ", hparams.size(), " hparams has more than ", max_trials, " trials (hparam '",
+          h.name(), "' adds ", values.size(), " values); use random_search or fewer values"));
     }
     total *= values.size();
     axes.push_back(std::move(values));
@@ -87,8 +85,8 @@ absl::StatusOr<HParams> sample_trial(const std::vector<HParam>& hparams, std::mt
   return trial;
 }
 
-absl::StatusOr<std::vector<HParams>> random_search(const std::vector<HParam>& hparams,
-                                                   size_t num_trials, uint64_t seed) {
+absl::StatusOr<std::vector<HParams>> random_search(const std::vector<HParam>& hparams, size_t num_trials,
+                                                   uint64_t seed) {
   HP_RETURN_IF_ERROR(check_searchable(hparams));
   std::mt19937_64 rng(seed);
   std::vector<HParams> trials;

@@ -8,9 +8,8 @@ namespace hp {
 namespace {
 
 absl::Status moved_from_error(const char* method) {
-  return absl::FailedPreconditionError(
-      std::string("hp::Trial::") + method +
-      ": this trial was moved from; use the trial it was moved into");
+  return absl::FailedPreconditionError(std::string("hp::Trial::") + method +
+                                       ": this trial was moved from; use the trial it was moved into");
 }
 
 }  // namespace
@@ -18,8 +17,7 @@ absl::Status moved_from_error(const char* method) {
 absl::StatusOr<Trial> Trial::start(const std::string& run_dir, const HParams& hparams, TrialOptions options) {
   // Checked before the writer exists, so bad hparams create no directory.
   if (absl::Status s = hparams.validate(); !s.ok()) return s;
-  absl::StatusOr<std::unique_ptr<SummaryWriter>> writer =
-      SummaryWriter::create(run_dir, options.writer);
+  absl::StatusOr<std::unique_ptr<SummaryWriter>> writer = SummaryWriter::create(run_dir, options.writer);
   if (!writer.ok()) return writer.status();
   absl::Status s = (*writer)->hparams(hparams, std::move(options.trial_id));
   if (!s.ok()) {

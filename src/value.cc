@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <limits>
 
-#include "internal/utf8_json.h"
 #include "internal/python_float_repr.h"
+#include "internal/utf8_json.h"
 
 namespace hp {
 namespace {
@@ -102,8 +102,7 @@ void append_python_string_repr(const std::string& s, std::string* out) {
 int64_t Value::as_int() const {
   if (!is_int()) return 0;
   // Two's-complement wrap of the magnitude; exact whenever fits_int64().
-  return negative_ ? static_cast<int64_t>(uint64_t{0} - magnitude_)
-                   : static_cast<int64_t>(magnitude_);
+  return negative_ ? static_cast<int64_t>(uint64_t{0} - magnitude_) : static_cast<int64_t>(magnitude_);
 }
 
 bool Value::fits_int64() const {
@@ -144,8 +143,7 @@ std::string Value::repr() const {
   switch (kind_) {
     case Kind::kBool:
       return bool_ ? "True" : "False";
-    case Kind::kInt:
-    {
+    case Kind::kInt: {
       // Not `"-" + std::to_string(...)`: GCC 12 -O3 flags that with a false
       // -Wrestrict, which breaks -Werror builds of our users.
       std::string out = std::to_string(magnitude_);

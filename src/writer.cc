@@ -4,12 +4,12 @@
 #include "hparams/writer.h"
 
 #include <pthread.h>
-#include <ctime>
 #include <unistd.h>
 
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,9 +21,9 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
-#include "hparams/record_reader.h"
 #include "hparams/proto/event.pb.h"
 #include "hparams/proto/summary.pb.h"
+#include "hparams/record_reader.h"
 #include "internal/default_writer_error.h"
 #include "internal/group_name.h"
 #include "internal/mutex.h"
@@ -54,7 +54,9 @@ std::atomic<uint64_t> g_fork_generation{0};
 void count_fork_in_child() { g_fork_generation.fetch_add(1, std::memory_order_relaxed); }
 
 uint64_t fork_generation_registering_handler() {
-  static const bool registered = [] { return ::pthread_atfork(nullptr, nullptr, &count_fork_in_child) == 0; }();
+  static const bool registered = [] {
+    return ::pthread_atfork(nullptr, nullptr, &count_fork_in_child) == 0;
+  }();
   (void)registered;
   return g_fork_generation.load(std::memory_order_relaxed);
 }
@@ -146,7 +148,8 @@ class SummaryWriter::Impl {
  public:
   using Stream = internal::WriterService::Stream;
   // An empty `clock` means coarse_now().
-  Impl(std::string logdir, std::function<double()> clock, std::shared_ptr<Stream> stream, uint64_t fork_generation)
+  Impl(std::string logdir, std::function<double()> clock, std::shared_ptr<Stream> stream,
+       uint64_t fork_generation)
       : logdir_(std::move(logdir)),
         clock_(std::move(clock)),
         stream_(std::move(stream)),
@@ -202,7 +205,8 @@ bool first_of_tag_from_this_thread(internal::WriterService::Stream::Queue& queue
 absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::create(const std::string& logdir,
                                                                      const WriterOptions& options) {
   if (logdir.empty()) {
-    return absl::InvalidArgumentError("SummaryWriter::create: logdir is empty; pass a directory such as \"logs/run-0\"");
+    return absl::InvalidArgumentError(
+        "SummaryWriter::create: logdir is empty; pass a directory such as \"logs/run-0\"");
   }
   Env* env = options.env != nullptr ? options.env : Env::default_env();
   std::function<double()> clock = options.clock;
@@ -261,17 +265,18 @@ absl::StatusOr<std::unique_ptr<SummaryWriter>> SummaryWriter::create(const std::
 
   internal::WriterService::StreamOptions stream_options;
   stream_options.flush_interval = options.flush_interval;
-  stream_options.max_ring_bytes =
-      std::max<size_t>(1, options.queue_capacity) > internal::WriterService::kMaxRingBytes / kBytesPerQueuedEvent
-          ? internal::WriterService::kMaxRingBytes
-          : std::max<size_t>(1, options.queue_capacity) * kBytesPerQueuedEvent;
+  stream_options.max_ring_bytes = std::max<size_t>(1, options.queue_capacity) >
+                                          internal::WriterService::kMaxRingBytes / kBytesPerQueuedEvent
+                                      ? internal::WriterService::kMaxRingBytes
+                                      : std::max<size_t>(1, options.queue_capacity) * kBytesPerQueuedEvent;
   stream_options.env = env;
   // The new file's entry lives in logdir; each created directory's in its
   // parent. Deepest first, so each name is durable before its parent's.
   stream_options.dirs_to_sync.push_back(logdir);
   for (auto dir = new_dirs.rbegin(); dir != new_dirs.rend(); ++dir) {
     std::string parent = parent_dir(*dir);
-    if (parent != stream_options.dirs_to_sync.back()) stream_options.dirs_to_sync.push_back(std::move(parent));
+    if (parent != stream_options.dirs_to_sync.back())
+      stream_options.dirs_to_sync.push_back(std::move(parent));
   }
   std::shared_ptr<internal::WriterService::Stream> stream =
       (*service)->add_stream(std::move(*file), path, std::move(stream_options));
@@ -289,8 +294,9 @@ SummaryWriter::~SummaryWriter() {
     // out of reach, until the child exits.
     // Leaked on purpose (never destroyed at exit). Allocation failure here,
     // in a destructor, can only terminate, as for any allocation there.
-    static internal::Mutex* const mu = new internal::Mutex;         // NOLINT(bugprone-unhandled-exception-at-new)
-    static std::vector<Impl*>* const kept = new std::vector<Impl*>;  // NOLINT(bugprone-unhandled-exception-at-new)
+    static internal::Mutex* const mu = new internal::Mutex;  // NOLINT(bugprone-unhandled-exception-at-new)
+    static std::vector<Impl*>* const kept =
+        new std::vector<Impl*>;  // NOLINT(bugprone-unhandled-exception-at-new)
     internal::MutexLock lock(mu);
     kept->push_back(impl_.release());
     return;
@@ -305,13 +311,13 @@ namespace {
 // none of the message building.
 ABSL_ATTRIBUTE_NOINLINE absl::Status check_scalar_tag(std::string_view tag, double value, int64_t step) {
   if (tag.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("scalar: the tag is empty (value ", value, ", step ", step, "); give the metric a name"));
+    return absl::InvalidArgumentError(absl::StrCat("scalar: the tag is empty (value ", value, ", step ", step,
+                                                   "); give the metric a name"));
   }
   if (!is_valid_utf8_tag(tag)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "scalar: the tag ", escaped_prefix(tag), " is not valid UTF-8 (step ", step,
-        "); TensorBoard drops such events as corrupt: give the tag in UTF-8"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("scalar: the tag ", escaped_prefix(tag), " is not valid UTF-8 (step ", step,
+                     "); TensorBoard drops such events as corrupt: give the tag in UTF-8"));
   }
   if (internal::scalar_event_size(0, step, tag.size(), /*with_metadata=*/true) > kMaxEventBytes) {
     return absl::InvalidArgumentError(absl::StrCat("scalar: the tag of ", tag.size(),
@@ -331,10 +337,12 @@ absl::Status SummaryWriter::scalar(std::string_view tag, double value, int64_t s
   if (ABSL_PREDICT_FALSE(impl_->in_forked_child())) return impl_->forked_error("scalar");
   const double wall_time = impl_->now();
   const float v = static_cast<float>(value);
-  return impl_->stream().append_encoded(
-      internal::max_scalar_record_size(tag.size()), [&](char* out, internal::WriterService::Stream::Queue& queue) {
-        return internal::encode_scalar_record(out, wall_time, step, tag, v, first_of_tag_from_this_thread(queue, tag));
-      });
+  return impl_->stream().append_encoded(internal::max_scalar_record_size(tag.size()),
+                                        [&](char* out, internal::WriterService::Stream::Queue& queue) {
+                                          return internal::encode_scalar_record(
+                                              out, wall_time, step, tag, v,
+                                              first_of_tag_from_this_thread(queue, tag));
+                                        });
 }
 
 absl::Status SummaryWriter::write_summary(const proto::Summary& summary, int64_t step) {
@@ -371,9 +379,9 @@ absl::Status SummaryWriter::write_framed_record(std::string_view framed, std::st
   if (impl_->in_forked_child()) return impl_->forked_error(call);
   const size_t size = framed.size() - internal::kRecordOverheadBytes;
   if (size > kMaxEventBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(absl::string_view(call.data(), call.size()), ": the event is ",
-                                                   size, " bytes, more than readers accept (", kMaxEventBytes,
-                                                   " bytes); log less. Nothing was written"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        absl::string_view(call.data(), call.size()), ": the event is ", size,
+        " bytes, more than readers accept (", kMaxEventBytes, " bytes); log less. Nothing was written"));
   }
   return impl_->stream().append(framed);
 }

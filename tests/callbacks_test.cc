@@ -100,9 +100,8 @@ void write_seed_experiment_with_callbacks(const std::string& root) {
     auto writer = SummaryWriter::create(root, clock.options());
     ASSERT_TRUE(writer.ok()) << writer.status();
     ASSERT_TRUE((*writer)
-                    ->hparams_config(testing::seed_hparams(), {Metric("epoch_accuracy")
-                                                                   .group("validation")
-                                                                   .display_name("Accuracy")})
+                    ->hparams_config(testing::seed_hparams(),
+                                     {Metric("epoch_accuracy").group("validation").display_name("Accuracy")})
                     .ok());
     ASSERT_TRUE((*writer)->close().ok());
   }
@@ -117,10 +116,9 @@ void write_seed_experiment_with_callbacks(const std::string& root) {
     ASSERT_TRUE(callbacks.on_train_begin().ok());
     ASSERT_TRUE(callbacks.on_epoch_begin(1).ok());
     clock.now = kScalarTime;
-    ASSERT_TRUE(callbacks
-                    .on_epoch_end(1, {{"accuracy", metric_value(90, i)},
-                                      {"val_accuracy", metric_value(70, i)}})
-                    .ok());
+    ASSERT_TRUE(
+        callbacks.on_epoch_end(1, {{"accuracy", metric_value(90, i)}, {"val_accuracy", metric_value(70, i)}})
+            .ok());
     clock.now = kEndTime;
     ASSERT_TRUE(callbacks.on_train_end({}).ok());
   }
@@ -158,9 +156,7 @@ class RecordingCallback : public Callback {
   absl::Status on_train_end(const Logs& logs) override {
     return note("train_end " + std::to_string(logs.size()));
   }
-  absl::Status on_epoch_begin(int64_t epoch) override {
-    return note("epoch_begin " + std::to_string(epoch));
-  }
+  absl::Status on_epoch_begin(int64_t epoch) override { return note("epoch_begin " + std::to_string(epoch)); }
   absl::Status on_epoch_end(int64_t epoch, const Logs& logs) override {
     return note("epoch_end " + std::to_string(epoch) + " " + std::to_string(logs.size()));
   }
@@ -195,11 +191,11 @@ TEST(CallbackList, ForwardsEveryHookToEveryCallbackInTheOrderAdded) {
   EXPECT_TRUE(list.on_epoch_end(0, {{"loss", 1}, {"val_loss", 2}}).ok());
   EXPECT_TRUE(list.on_train_end({}).ok());
   EXPECT_TRUE(list.on_train_failed(absl::InternalError("boom")).ok());
-  EXPECT_EQ(journal, (std::vector<std::string>{
-                         "a: train_begin", "b: train_begin", "a: epoch_begin 0", "b: epoch_begin 0",
-                         "a: batch_end 0 1", "b: batch_end 0 1", "a: epoch_end 0 2",
-                         "b: epoch_end 0 2", "a: train_end 0", "b: train_end 0",
-                         "a: train_failed boom", "b: train_failed boom"}));
+  EXPECT_EQ(journal,
+            (std::vector<std::string>{"a: train_begin", "b: train_begin", "a: epoch_begin 0",
+                                      "b: epoch_begin 0", "a: batch_end 0 1", "b: batch_end 0 1",
+                                      "a: epoch_end 0 2", "b: epoch_end 0 2", "a: train_end 0",
+                                      "b: train_end 0", "a: train_failed boom", "b: train_failed boom"}));
 }
 
 TEST(CallbackList, CallsEveryCallbackAfterAFailureAndReturnsTheFirstError) {
@@ -280,7 +276,8 @@ TEST(CallbacksGolden, TensorBoardSeesTheSameExperimentAsForTheGoldenLogdirWithSu
   ASSERT_TRUE(golden.ok()) << golden.status();
   EXPECT_TRUE(ours->diagnostics.empty());
   std::string diff;
-  EXPECT_TRUE(testing::proto_equal(testing::to_proto(ours->experiment), testing::to_proto(golden->experiment), &diff))
+  EXPECT_TRUE(
+      testing::proto_equal(testing::to_proto(ours->experiment), testing::to_proto(golden->experiment), &diff))
       << diff;
 
   // The golden sessions never end (STATUS_UNKNOWN); ours end successfully at kEndTime.
@@ -332,10 +329,10 @@ TEST(TensorBoardCallback, WritesEpochScalarsToTrainAndValidationWithTheEpochAsSt
       if (first) EXPECT_EQ(v.metadata().plugin_data().plugin_name(), kScalarsPluginName);
     }
   };
-  check(run + "/train", {"epoch_loss", "epoch_accuracy", "epoch_loss", "epoch_accuracy"},
-        {0, 0, 1, 1}, {1.0, 0.5, 0.75, 0.75});
-  check(run + "/validation", {"epoch_loss", "epoch_accuracy", "epoch_loss", "epoch_accuracy"},
-        {0, 0, 1, 1}, {2.0, 0.25, 1.0, 0.75});
+  check(run + "/train", {"epoch_loss", "epoch_accuracy", "epoch_loss", "epoch_accuracy"}, {0, 0, 1, 1},
+        {1.0, 0.5, 0.75, 0.75});
+  check(run + "/validation", {"epoch_loss", "epoch_accuracy", "epoch_loss", "epoch_accuracy"}, {0, 0, 1, 1},
+        {2.0, 0.25, 1.0, 0.75});
   // Nothing lands in the run directory itself: that is KerasCallback's.
   for (const auto& entry : fs::directory_iterator(run)) EXPECT_TRUE(entry.is_directory()) << entry.path();
 }
@@ -431,10 +428,10 @@ TEST(KerasCallback, WritesTheSessionStartOnTrainBeginAndSuccessOnTrainEnd) {
   const std::vector<proto::Event> events = read_dir_events(run);
   ASSERT_EQ(events.size(), 3u);
   proto::Summary start, end;
-  ASSERT_TRUE(start.ParseFromString(
-      test_util::read_bytes(testing::golden_path("summaries/hparams_trial_0.pb"))));
-  ASSERT_TRUE(end.ParseFromString(
-      test_util::read_bytes(testing::golden_path("summaries/session_end_success.pb"))));
+  ASSERT_TRUE(
+      start.ParseFromString(test_util::read_bytes(testing::golden_path("summaries/hparams_trial_0.pb"))));
+  ASSERT_TRUE(
+      end.ParseFromString(test_util::read_bytes(testing::golden_path("summaries/session_end_success.pb"))));
   std::string diff;
   EXPECT_TRUE(testing::proto_equal(events[1].summary(), start, &diff)) << diff;
   EXPECT_TRUE(testing::proto_equal(events[2].summary(), end, &diff)) << diff;
@@ -474,8 +471,8 @@ TEST(KerasCallback, AFailedRunShowsAsAFailedSessionInTheDashboard) {
   for (const auto& group : view->session_groups) {
     for (const auto& session : group.sessions) status_by_run[session.name] = session.status;
   }
-  EXPECT_EQ(status_by_run, (std::map<std::string, SessionStatus>{{"run-0", STATUS_SUCCESS},
-                                                                  {"run-1", STATUS_FAILURE}}));
+  EXPECT_EQ(status_by_run,
+            (std::map<std::string, SessionStatus>{{"run-0", STATUS_SUCCESS}, {"run-1", STATUS_FAILURE}}));
 }
 
 TEST(KerasCallback, UsesTheTrialIdAsTheSessionGroupName) {
@@ -487,8 +484,8 @@ TEST(KerasCallback, UsesTheTrialIdAsTheSessionGroupName) {
   const std::vector<proto::Event> events = read_dir_events(run);
   ASSERT_EQ(events.size(), 3u);
   proto::Summary expected;
-  ASSERT_TRUE(expected.ParseFromString(
-      test_util::read_bytes(testing::golden_path("summaries/hparams_trial_id.pb"))));
+  ASSERT_TRUE(
+      expected.ParseFromString(test_util::read_bytes(testing::golden_path("summaries/hparams_trial_id.pb"))));
   std::string diff;
   EXPECT_TRUE(testing::proto_equal(events[1].summary(), expected, &diff)) << diff;
   EXPECT_EQ(plugin_data(events[1]).session_start_info().group_name(), "trial-7");
@@ -527,8 +524,7 @@ TEST(KerasCallback, EndingWithoutABeginIsAFailedPrecondition) {
   const std::string run = fresh_dir("keras_no_begin");
   KerasCallback callback(run, testing::seed_trial(0));
   EXPECT_EQ(callback.on_train_end({}).code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(callback.on_train_failed(absl::InternalError("x")).code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(callback.on_train_failed(absl::InternalError("x")).code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(fs::is_empty(run));
 }
 

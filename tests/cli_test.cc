@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <string>
@@ -68,8 +68,8 @@ struct Result {
 // Runs `hparams ARGS...` and captures its exit code, stdout and stderr.
 Result Cli(const std::vector<std::string>& args) {
   static int counter = 0;
-  std::string base = ::testing::TempDir() + "/cli_test_io_" + std::to_string(::getpid()) + "_" +
-                     std::to_string(counter++);
+  std::string base =
+      ::testing::TempDir() + "/cli_test_io_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
   std::string command = Quote(kCli);
   for (const std::string& a : args) command += " " + Quote(a);
   command += " >" + base + ".out 2>" + base + ".err";
@@ -258,7 +258,8 @@ TEST(Cli, GridWithoutConfigSaysHowToWriteOne) {
 TEST(Cli, ExportJsonOfGoldenLogdirMatchesTensorBoardsSessionGroups) {
   for (const auto& [logdir, expected_dir, metric] :
        std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"logdir", "expected", "accuracy"}, {"logdir_validation", "expected_validation", "validation/epoch_accuracy"}}) {
+           {"logdir", "expected", "accuracy"},
+           {"logdir_validation", "expected_validation", "validation/epoch_accuracy"}}) {
     Result r = Cli({"export", kGolden + "/" + logdir, "--format", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto rows = ParseJson<google::protobuf::ListValue>(r.out);
@@ -273,7 +274,8 @@ TEST(Cli, ExportJsonOfGoldenLogdirMatchesTensorBoardsSessionGroups) {
       google::protobuf::Struct hparams;
       for (const auto& [k, v] : group.hparams()) (*hparams.mutable_fields())[k] = v;
       ExpectEqualProto(row.at("hparams").struct_value(), hparams);
-      EXPECT_EQ(row.at("metrics").struct_value().fields().at(metric).number_value(), group.metric_values(0).value());
+      EXPECT_EQ(row.at("metrics").struct_value().fields().at(metric).number_value(),
+                group.metric_values(0).value());
       EXPECT_EQ(row.at("status").string_value(), "unknown");
     }
   }
@@ -303,10 +305,11 @@ TEST(Cli, ShowPrintsOneAlignedRowPerGroupInServerOrder) {
 TEST(Cli, SortOrdersByMetricWithTheDirectionAsked) {
   hpb::ListSessionGroupsResponse expected = ExpectedGroups("expected_validation");
   std::vector<std::pair<double, std::string>> want;
-  for (const auto& g : expected.session_groups()) want.emplace_back(g.metric_values(0).value(), g.sessions(0).name());
+  for (const auto& g : expected.session_groups())
+    want.emplace_back(g.metric_values(0).value(), g.sessions(0).name());
   for (bool desc : {false, true}) {
-    std::vector<std::string> args = {"export", kGolden + "/logdir_validation", "--format", "csv", "--sort",
-                                     "epoch_accuracy"};
+    std::vector<std::string> args = {
+        "export", kGolden + "/logdir_validation", "--format", "csv", "--sort", "epoch_accuracy"};
     if (desc) args.push_back("--desc");
     Result r = Cli(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -314,7 +317,8 @@ TEST(Cli, SortOrdersByMetricWithTheDirectionAsked) {
     ASSERT_EQ(lines.size(), want.size() + 1);
     std::sort(want.begin(), want.end());
     if (desc) std::reverse(want.begin(), want.end());
-    for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(lines[i + 1].substr(0, lines[i + 1].find(',')), want[i].second);
+    for (size_t i = 0; i < want.size(); ++i)
+      EXPECT_EQ(lines[i + 1].substr(0, lines[i + 1].find(',')), want[i].second);
   }
   // Display names and hparam names work too.
   EXPECT_EQ(Cli({"show", kGolden + "/logdir", "--sort", "Accuracy"}).exit_code, 0);
@@ -346,7 +350,8 @@ TEST(Cli, CheckPassesOnTheGoldenLogdirs) {
 
 // Runs `check` and expects exit 1 with a finding `code` whose message has
 // every piece of `pieces`.
-void ExpectFinding(const std::string& logdir, const std::string& code, const std::vector<std::string>& pieces) {
+void ExpectFinding(const std::string& logdir, const std::string& code,
+                   const std::vector<std::string>& pieces) {
   Result r = Cli({"check", logdir});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   for (const std::string& line : Lines(r.out)) {
@@ -375,13 +380,15 @@ TEST(Cli, CheckFindsAMetricInTheWrongGroupAndSuggestsTheRightOne) {
 TEST(Cli, CheckFindsAMisspelledMetricTag) {
   Scratch dir("logdir");
   fs::remove(dir / kEventFile);
-  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "num_units=int:16,32", "--metric", "acuracy"}).exit_code, 0);
+  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "num_units=int:16,32", "--metric", "acuracy"}).exit_code,
+            0);
   ExpectFinding(dir.path(), "metric_not_found", {"tag='acuracy'", "accuracy", "misspelled"});
 }
 
 TEST(Cli, CheckFindsASessionInTheLogdirRoot) {
   Scratch dir;
-  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "a=int:1,2", "--metric", "acc;group=validation"}).exit_code, 0);
+  ASSERT_EQ(
+      Cli({"config", dir.path(), "--hparam", "a=int:1,2", "--metric", "acc;group=validation"}).exit_code, 0);
   ASSERT_EQ(Cli({"log", dir.path(), "--hparam", "a=1"}).exit_code, 0);
   ASSERT_EQ(Writer(dir / "validation")->scalar("acc", 0.5, 1), absl::OkStatus());
   ExpectFinding(dir.path(), "session_in_root", {"logdir root", "validation", "own run directory"});
@@ -432,7 +439,8 @@ TEST(Cli, CheckFindsDuplicateSessionStartsAndEnds) {
   Scratch dir("logdir");
   {
     auto w = Writer(dir / "run-4");
-    ASSERT_EQ(w->hparams(HParams{{"num_units", 16}, {"dropout", 0.1}, {"optimizer", "sgd"}}), absl::OkStatus());
+    ASSERT_EQ(w->hparams(HParams{{"num_units", 16}, {"dropout", 0.1}, {"optimizer", "sgd"}}),
+              absl::OkStatus());
     ASSERT_EQ(w->session_end(STATUS_RUNNING), absl::OkStatus());
     ASSERT_EQ(w->session_end(STATUS_SUCCESS), absl::OkStatus());
   }
@@ -479,16 +487,23 @@ TEST(Cli, ConfigAndLogWriteExactlyWhatTheLibraryWrites) {
   const std::string cli = dir / "cli";
   const std::string lib = dir / "lib";
   const std::string t = "1600000000";
-  ASSERT_EQ(Cli({"config", cli, "--time", t, "--hparam", "num_units=int:16,32", "--hparam", "dropout=real:0.1..0.2",
-                 "--hparam", "optimizer=str:adam,sgd", "--hparam", "layers=int:1..4;display_name=Layers",
-                 "--hparam", "amsgrad=bool:true,false", "--hparam", "lr=float:0.01,0.1",
+  ASSERT_EQ(Cli({"config",   cli,
+                 "--time",   t,
+                 "--hparam", "num_units=int:16,32",
+                 "--hparam", "dropout=real:0.1..0.2",
+                 "--hparam", "optimizer=str:adam,sgd",
+                 "--hparam", "layers=int:1..4;display_name=Layers",
+                 "--hparam", "amsgrad=bool:true,false",
+                 "--hparam", "lr=float:0.01,0.1",
                  "--metric", "accuracy;display_name=Accuracy",
                  "--metric", "loss;group=validation;description=Val loss;dataset_type=validation"})
                 .exit_code,
             0);
-  ASSERT_EQ(Cli({"log", cli + "/run-0", "--time", t, "--hparam", "num_units=16", "--hparam", "dropout=0.1",
-                 "--hparam", "optimizer=adam", "--hparam", "amsgrad=false", "--hparam", "tag=str:16",
-                 "--scalar", "accuracy=0.83@1", "--scalar", "accuracy=0.85@2", "--status", "success"})
+  ASSERT_EQ(Cli({"log",      cli + "/run-0",    "--time",   t,
+                 "--hparam", "num_units=16",    "--hparam", "dropout=0.1",
+                 "--hparam", "optimizer=adam",  "--hparam", "amsgrad=false",
+                 "--hparam", "tag=str:16",      "--scalar", "accuracy=0.83@1",
+                 "--scalar", "accuracy=0.85@2", "--status", "success"})
                 .exit_code,
             0);
   ASSERT_EQ(Cli({"log", cli + "/run-1", "--time", t, "--trial-id", "trial-1", "--hparam", "num_units=32",
@@ -497,19 +512,24 @@ TEST(Cli, ConfigAndLogWriteExactlyWhatTheLibraryWrites) {
             0);
   {
     auto w = Writer(lib);
-    ASSERT_EQ(w->hparams_config(
-                  {HParam("num_units", Domain(Discrete({16, 32}))), HParam("dropout", Domain(RealInterval(0.1, 0.2))),
-                   HParam("optimizer", Domain(Discrete({"adam", "sgd"}))),
-                   HParam("layers", Domain(IntInterval(1, 4)), "Layers"), HParam("amsgrad", Domain(Discrete({true, false}))),
-                   HParam("lr", Domain(Discrete({0.01, 0.1})))},
-                  {Metric("accuracy").display_name("Accuracy"),
-                   Metric("loss").group("validation").description("Val loss").dataset_type(DATASET_VALIDATION)},
-                  1600000000.0),
-              absl::OkStatus());
+    ASSERT_EQ(
+        w->hparams_config(
+            {HParam("num_units", Domain(Discrete({16, 32}))),
+             HParam("dropout", Domain(RealInterval(0.1, 0.2))),
+             HParam("optimizer", Domain(Discrete({"adam", "sgd"}))),
+             HParam("layers", Domain(IntInterval(1, 4)), "Layers"),
+             HParam("amsgrad", Domain(Discrete({true, false}))), HParam("lr", Domain(Discrete({0.01, 0.1})))},
+            {Metric("accuracy").display_name("Accuracy"),
+             Metric("loss").group("validation").description("Val loss").dataset_type(DATASET_VALIDATION)},
+            1600000000.0),
+        absl::OkStatus());
   }
   {
     auto w = Writer(lib + "/run-0");
-    ASSERT_EQ(w->hparams(HParams{{"num_units", 16}, {"dropout", 0.1}, {"optimizer", "adam"}, {"amsgrad", false},
+    ASSERT_EQ(w->hparams(HParams{{"num_units", 16},
+                                 {"dropout", 0.1},
+                                 {"optimizer", "adam"},
+                                 {"amsgrad", false},
                                  {"tag", "16"}},
                          std::nullopt, 1600000000.0),
               absl::OkStatus());
@@ -519,7 +539,8 @@ TEST(Cli, ConfigAndLogWriteExactlyWhatTheLibraryWrites) {
   }
   {
     auto w = Writer(lib + "/run-1");
-    ASSERT_EQ(w->hparams(HParams{{"num_units", 32}, {"dropout", 0.2}, {"optimizer", "sgd"}}, "trial-1", 1600000000.0),
+    ASSERT_EQ(w->hparams(HParams{{"num_units", 32}, {"dropout", 0.2}, {"optimizer", "sgd"}}, "trial-1",
+                         1600000000.0),
               absl::OkStatus());
     ASSERT_EQ(w->session_end(STATUS_FAILURE, 1600000000.0), absl::OkStatus());
   }
@@ -546,8 +567,8 @@ TEST(Cli, LogWithGoldenInputsWritesTheGoldenSessionStart) {
   // Trial 0 of the golden experiment: the CLI's type inference must give
   // int 16, float 0.1 and str adam, or the group name (a hash) differs.
   Scratch dir;
-  ASSERT_EQ(Cli({"log", dir.path(), "--time", "1600000000", "--hparam", "num_units=16", "--hparam", "dropout=0.1",
-                 "--hparam", "optimizer=adam"})
+  ASSERT_EQ(Cli({"log", dir.path(), "--time", "1600000000", "--hparam", "num_units=16", "--hparam",
+                 "dropout=0.1", "--hparam", "optimizer=adam"})
                 .exit_code,
             0);
   std::vector<proto::Event> events = EventsIn(dir.path());
@@ -574,8 +595,8 @@ TEST(Cli, ConfigWithGoldenInputsWritesTheGoldenConfig) {
 TEST(Cli, ValueTypesFollowPythonLiteralsUnlessForced) {
   Scratch dir;
   ASSERT_EQ(Cli({"log", dir.path(), "--hparam", "i=16", "--hparam", "f=0.5", "--hparam", "e=1e-5", "--hparam",
-                 "b=true", "--hparam", "s=adam", "--hparam", "forced=str:16", "--hparam", "ff=float:16", "--hparam",
-                 "neg=-3"})
+                 "b=true", "--hparam", "s=adam", "--hparam", "forced=str:16", "--hparam", "ff=float:16",
+                 "--hparam", "neg=-3"})
                 .exit_code,
             0);
   auto runs = read_logdir(dir.path());
@@ -615,9 +636,9 @@ TEST(Cli, UnderscoresMakeAnIntOnlyBetweenDigits) {
 // other backslashes are literal.
 TEST(Cli, SpecEscapesAreUndoneExactlyOnce) {
   Scratch dir;
-  Result r = Cli({"config", dir.path(), "--hparam", "dir=str:C:\\\\,D:\\data", "--hparam", "sep=str:\\,,-",
-                  "--hparam", "a\\=b=int:1,2;display_name=x\\;y", "--metric", "acc\\;1;group=g\\=h", "--time",
-                  "1"});
+  Result r =
+      Cli({"config", dir.path(), "--hparam", "dir=str:C:\\\\,D:\\data", "--hparam", "sep=str:\\,,-",
+           "--hparam", "a\\=b=int:1,2;display_name=x\\;y", "--metric", "acc\\;1;group=g\\=h", "--time", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto view = load_experiment(dir.path());
   ASSERT_TRUE(view.ok()) << view.status();
@@ -672,7 +693,8 @@ TEST(Cli, GridPrintsTheGoldenTrialsInOrder) {
 // print as 1.0 so that `log` hashes them into the group Python would.
 TEST(Cli, GridPrintsIntegralValuesOfAFloatDomainAsFloats) {
   Scratch dir;
-  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "lr=float:0.5,1,2", "--hparam", "n=int:1,2"}).exit_code, 0);
+  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "lr=float:0.5,1,2", "--hparam", "n=int:1,2"}).exit_code,
+            0);
   Result r = Cli({"grid", dir.path()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
@@ -701,8 +723,10 @@ TEST(Cli, GridLinesAreJsonForAnyString) {
 
 TEST(Cli, CheckReportsAConfigWrittenTwiceInOneRun) {
   Scratch dir;
-  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "n=int:1,2", "--metric", "acc", "--time", "1"}).exit_code, 0);
-  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "n=int:1,2,3", "--metric", "acc", "--time", "2"}).exit_code, 0);
+  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "n=int:1,2", "--metric", "acc", "--time", "1"}).exit_code,
+            0);
+  ASSERT_EQ(
+      Cli({"config", dir.path(), "--hparam", "n=int:1,2,3", "--metric", "acc", "--time", "2"}).exit_code, 0);
   Result r = Cli({"check", dir.path()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, HasSubstr("multiple_configs: run '.' holds more than one experiment config"));
@@ -778,7 +802,6 @@ TEST(Cli, SampleStreamsTrialsInsteadOfCollectingThem) {
   EXPECT_EQ(first, three.out);
 }
 
-
 // --- Output that cannot be written, terminal injection, numbers (issue 8) -----
 
 // Runs `hparams ARGS...` with stdout sent to `stdout_path` (e.g. /dev/full).
@@ -798,10 +821,13 @@ Result CliTo(const std::vector<std::string>& args, const std::string& stdout_pat
 TEST(Cli, OutputThatCannotBeWrittenExitsTwo) {
   if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
   const std::string logdir = kGolden + "/logdir";
-  const std::vector<std::vector<std::string>> commands = {
-      {"show", logdir},  {"export", logdir, "--format", "csv"}, {"export", logdir, "--format", "json"},
-      {"grid", logdir},  {"check", logdir},                      {"sample", logdir, "-n", "3"},
-      {"show", "--help"}};
+  const std::vector<std::vector<std::string>> commands = {{"show", logdir},
+                                                          {"export", logdir, "--format", "csv"},
+                                                          {"export", logdir, "--format", "json"},
+                                                          {"grid", logdir},
+                                                          {"check", logdir},
+                                                          {"sample", logdir, "-n", "3"},
+                                                          {"show", "--help"}};
   for (const auto& args : commands) {
     Result r = CliTo(args, "/dev/full");
     EXPECT_EQ(r.exit_code, 2) << args[0] << " " << args[1];
@@ -886,11 +912,25 @@ TEST(Cli, SortPutsNaNLastLikeMissingValues) {
 
 TEST(Cli, ValuesFollowPythonsLiteralGrammar) {
   Scratch dir;
-  const std::vector<std::string> values = {
-      "hex=0x10",        "oct=0o17",      "bin=0b11",         "hexu=0X_f_f", "fl=1_000.5", "dot=1.",
-      "lead=.5",         "exp=1E3",       "u64=18446744073709551615",         "neg=-0x10",  "t=True",
-      "f=False",         "zero=0_0",      "octal_like=007",  "bad=0x",       "under=1_000_", "word=1e",
-      "nan=nan",         "min=-9223372036854775808"};
+  const std::vector<std::string> values = {"hex=0x10",
+                                           "oct=0o17",
+                                           "bin=0b11",
+                                           "hexu=0X_f_f",
+                                           "fl=1_000.5",
+                                           "dot=1.",
+                                           "lead=.5",
+                                           "exp=1E3",
+                                           "u64=18446744073709551615",
+                                           "neg=-0x10",
+                                           "t=True",
+                                           "f=False",
+                                           "zero=0_0",
+                                           "octal_like=007",
+                                           "bad=0x",
+                                           "under=1_000_",
+                                           "word=1e",
+                                           "nan=nan",
+                                           "min=-9223372036854775808"};
   std::vector<std::string> args = {"log", dir.path()};
   for (const std::string& v : values) args.insert(args.end(), {"--hparam", v});
   Result r = Cli(args);
@@ -919,11 +959,24 @@ TEST(Cli, ValuesFollowPythonsLiteralGrammar) {
   EXPECT_TRUE(h.at("nan").is_float() && std::isnan(h.at("nan").as_double()));
   // The group name is Python's hash of the typed values: 0x10 is the int 16,
   // 1_000.5 the float, 2^64-1 an int.
-  HParams typed{{"hex", 16},       {"oct", 15},   {"bin", 3},    {"hexu", 255},  {"fl", 1000.5},
-                {"dot", 1.0},      {"lead", 0.5}, {"exp", 1000.0},
-                {"u64", std::numeric_limits<uint64_t>::max()},  {"neg", -16},   {"t", true},
-                {"f", false},      {"zero", 0},   {"octal_like", "007"}, {"bad", "0x"}, {"under", "1_000_"},
-                {"word", "1e"},    {"nan", std::numeric_limits<double>::quiet_NaN()},
+  HParams typed{{"hex", 16},
+                {"oct", 15},
+                {"bin", 3},
+                {"hexu", 255},
+                {"fl", 1000.5},
+                {"dot", 1.0},
+                {"lead", 0.5},
+                {"exp", 1000.0},
+                {"u64", std::numeric_limits<uint64_t>::max()},
+                {"neg", -16},
+                {"t", true},
+                {"f", false},
+                {"zero", 0},
+                {"octal_like", "007"},
+                {"bad", "0x"},
+                {"under", "1_000_"},
+                {"word", "1e"},
+                {"nan", std::numeric_limits<double>::quiet_NaN()},
                 {"min", std::numeric_limits<int64_t>::min()}};
   EXPECT_EQ((*runs)[0].session_start->group_name, group_name(typed).value());
 }
@@ -1012,11 +1065,12 @@ TEST(Cli, CheckReportsAnHParamValueTheReaderCannotHold) {
 TEST(Cli, CheckNamesTheKerasTagItsGroupsAndTheExactFix) {
   Scratch dir("logdir_validation");
   fs::remove(dir / kEventFile);
-  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "num_units=int:16,32", "--metric", "accuracy"}).exit_code, 0);
-  ExpectFinding(dir.path(), "metric_not_found",
-                {"tag='accuracy'", "`epoch_accuracy` in groups 'train', 'validation'",
-                 "renaming the tag alone", "hp::Metric(\"epoch_accuracy\").group(\"validation\")",
-                 "--metric 'epoch_accuracy;group=validation'"});
+  ASSERT_EQ(Cli({"config", dir.path(), "--hparam", "num_units=int:16,32", "--metric", "accuracy"}).exit_code,
+            0);
+  ExpectFinding(
+      dir.path(), "metric_not_found",
+      {"tag='accuracy'", "`epoch_accuracy` in groups 'train', 'validation'", "renaming the tag alone",
+       "hp::Metric(\"epoch_accuracy\").group(\"validation\")", "--metric 'epoch_accuracy;group=validation'"});
 }
 
 #endif  // HPARAMS_CLI_PATH

@@ -37,7 +37,7 @@ constexpr int kBatch = 200;
 [[noreturn]] void LogUntilKilled(const std::string& logdir, int ack_fd) {
   auto writer = SummaryWriter::create(logdir);
   if (!writer.ok()) ::_exit(3);
-  for (int64_t step = 0;; ) {
+  for (int64_t step = 0;;) {
     for (int i = 0; i < kBatch; ++i, ++step) {
       if (!(*writer)->scalar("loss", static_cast<double>(step) * 0.5, step).ok()) ::_exit(4);
     }
@@ -120,10 +120,11 @@ TEST(CrashConsistency, EverythingFlushedSurvivesSigkillAndTheTornTailIsReported)
     fs::remove_all(logdir);
   }
   fs::remove_all(root);
-  std::printf("crash consistency: %d SIGKILL trials, %lld events acknowledged as flushed, %lld read back, "
-              "%d torn tails reported, %d killed before the first flush\n",
-              trials, static_cast<long long>(flushed_total), static_cast<long long>(read_total), torn,
-              before_first_flush);
+  std::printf(
+      "crash consistency: %d SIGKILL trials, %lld events acknowledged as flushed, %lld read back, "
+      "%d torn tails reported, %d killed before the first flush\n",
+      trials, static_cast<long long>(flushed_total), static_cast<long long>(read_total), torn,
+      before_first_flush);
   EXPECT_GE(trials, 10);
 }
 

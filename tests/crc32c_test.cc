@@ -35,10 +35,10 @@ TEST(Crc32c, MatchesRfc3720Vectors) {
   }
   EXPECT_EQ(internal::crc32c_value(ascending.data(), ascending.size()), 0x46DD794Eu);
   EXPECT_EQ(internal::crc32c_value(descending.data(), descending.size()), 0x113FDB5Cu);
-  const std::string read_pdu = bytes_of({0x01, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-                                         0x00, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00,
-                                         0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x18, 0x28, 0x00, 0x00, 0x00,
-                                         0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00});
+  const std::string read_pdu = bytes_of(
+      {0x01, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+       0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x18,
+       0x28, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00});
   EXPECT_EQ(internal::crc32c_value(read_pdu.data(), read_pdu.size()), 0xD9963A56u);
 }
 
@@ -59,7 +59,9 @@ TEST(Crc32c, MaskIsNotIdentityAndUnmaskInvertsIt) {
   EXPECT_NE(internal::crc32c_mask(crc), crc);
   EXPECT_NE(internal::crc32c_mask(internal::crc32c_mask(crc)), crc);
   EXPECT_EQ(internal::crc32c_unmask(internal::crc32c_mask(crc)), crc);
-  EXPECT_EQ(internal::crc32c_unmask(internal::crc32c_unmask(internal::crc32c_mask(internal::crc32c_mask(crc)))), crc);
+  EXPECT_EQ(
+      internal::crc32c_unmask(internal::crc32c_unmask(internal::crc32c_mask(internal::crc32c_mask(crc)))),
+      crc);
   // The golden README's formula, spelled out independently.
   const uint32_t rot = (crc >> 15) | (crc << 17);
   EXPECT_EQ(internal::crc32c_mask(crc), static_cast<uint32_t>(rot + 0xA282EAD8u));
@@ -86,7 +88,8 @@ TEST(Crc32c, PortableMatchesBitwiseDefinitionForAllLengthsAndAlignments) {
   const std::vector<char> buf = random_bytes(1024 + 16, 1);
   for (size_t offset = 0; offset < 8; ++offset) {
     for (size_t n = 0; n <= 1024; ++n) {
-      ASSERT_EQ(internal::crc32c_extend_portable(0, buf.data() + offset, n), bitwise_crc32c(buf.data() + offset, n))
+      ASSERT_EQ(internal::crc32c_extend_portable(0, buf.data() + offset, n),
+                bitwise_crc32c(buf.data() + offset, n))
           << "offset " << offset << " length " << n;
     }
   }
@@ -100,7 +103,8 @@ TEST(Crc32c, HardwareMatchesPortableForAllLengthsAndAlignments) {
       const char* p = buf.data() + offset;
       ASSERT_EQ(internal::crc32c_extend_hardware(0, p, n), internal::crc32c_extend_portable(0, p, n))
           << "offset " << offset << " length " << n;
-      ASSERT_EQ(internal::crc32c_extend_hardware(0xDEADBEEFu, p, n), internal::crc32c_extend_portable(0xDEADBEEFu, p, n));
+      ASSERT_EQ(internal::crc32c_extend_hardware(0xDEADBEEFu, p, n),
+                internal::crc32c_extend_portable(0xDEADBEEFu, p, n));
     }
   }
 }
@@ -114,7 +118,8 @@ TEST(Crc32c, SmallRecordLoopMatchesPortableForAllShortLengthsAndAlignments) {
       const char* p = buf.data() + offset;
       ASSERT_EQ(internal::crc32c_extend_small_sse42(0, p, n), internal::crc32c_extend_portable(0, p, n))
           << "offset " << offset << " length " << n;
-      ASSERT_EQ(internal::crc32c_extend_small_sse42(0xDEADBEEFu, p, n), internal::crc32c_extend_portable(0xDEADBEEFu, p, n));
+      ASSERT_EQ(internal::crc32c_extend_small_sse42(0xDEADBEEFu, p, n),
+                internal::crc32c_extend_portable(0xDEADBEEFu, p, n));
     }
   }
 }
@@ -124,8 +129,8 @@ TEST(Crc32c, SmallRecordLoopMatchesPortableForAllShortLengthsAndAlignments) {
 TEST(Crc32c, HardwareMatchesPortableOnLargeBuffers) {
   if (!internal::crc32c_hardware_available()) GTEST_SKIP() << "no CRC-32C instructions on this CPU";
   const std::vector<char> buf = random_bytes((size_t{1} << 20) + 64, 3);
-  for (size_t n : {767u, 768u, 769u, 1535u, 4096u, 24575u, 24576u, 24577u, 49152u + 768u + 5u,
-                   (1u << 20) + 3u}) {
+  for (size_t n :
+       {767u, 768u, 769u, 1535u, 4096u, 24575u, 24576u, 24577u, 49152u + 768u + 5u, (1u << 20) + 3u}) {
     for (size_t offset : {0u, 1u, 3u, 7u}) {
       const char* p = buf.data() + offset;
       ASSERT_EQ(internal::crc32c_extend_hardware(7, p, n), internal::crc32c_extend_portable(7, p, n))
@@ -136,7 +141,8 @@ TEST(Crc32c, HardwareMatchesPortableOnLargeBuffers) {
 
 TEST(Crc32c, DispatchedExtendMatchesPortable) {
   const std::vector<char> buf = random_bytes(100000, 4);
-  EXPECT_EQ(internal::crc32c_extend(0, buf.data(), buf.size()), internal::crc32c_extend_portable(0, buf.data(), buf.size()));
+  EXPECT_EQ(internal::crc32c_extend(0, buf.data(), buf.size()),
+            internal::crc32c_extend_portable(0, buf.data(), buf.size()));
 }
 
 }  // namespace

@@ -8,15 +8,15 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
-#include <tuple>
-#include <filesystem>
-#include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -70,10 +70,14 @@ std::string JsonText(const testing::Json& json) {
     return out + "\"";
   };
   switch (json.type) {
-    case Type::kNull: return "null";
-    case Type::kBool: return json.boolean ? "true" : "false";
-    case Type::kNumber: return json.text;
-    case Type::kString: return quote(json.text);
+    case Type::kNull:
+      return "null";
+    case Type::kBool:
+      return json.boolean ? "true" : "false";
+    case Type::kNumber:
+      return json.text;
+    case Type::kString:
+      return quote(json.text);
     case Type::kArray: {
       std::vector<std::string> items;
       for (const auto& item : json.items) items.push_back(JsonText(item));
@@ -142,9 +146,8 @@ void SortInferredDomains(hpb::Experiment* experiment) {
   for (hpb::HParamInfo& info : *experiment->mutable_hparam_infos()) {
     if (!info.has_domain_discrete()) continue;
     auto* values = info.mutable_domain_discrete()->mutable_values();
-    std::sort(values->begin(), values->end(), [](const auto& a, const auto& b) {
-      return a.ShortDebugString() < b.ShortDebugString();
-    });
+    std::sort(values->begin(), values->end(),
+              [](const auto& a, const auto& b) { return a.ShortDebugString() < b.ShortDebugString(); });
   }
 }
 
@@ -172,7 +175,8 @@ std::string CompareWithAnswer(const ExperimentView& view, const Answer& answer, 
   }
   std::string out;
   if (std::string d = Differences(ours, theirs); !d.empty()) out += "experiment:\n" + d;
-  if (std::string d = Differences(testing::to_proto(view.session_groups), answer.session_groups); !d.empty()) {
+  if (std::string d = Differences(testing::to_proto(view.session_groups), answer.session_groups);
+      !d.empty()) {
     out += "session_groups:\n" + d;
   }
   std::set<std::string> runs;
@@ -196,9 +200,7 @@ const std::map<std::string, std::string>& ReadDifferences() {
   return *differences;
 }
 
-TEST(Differential, SetIsComplete) {
-  EXPECT_EQ(CaseNames().size(), 34u);
-}
+TEST(Differential, SetIsComplete) { EXPECT_EQ(CaseNames().size(), 34u); }
 
 TEST(Differential, ExperimentFieldsMustBeUtf8) {
   ExperimentInfo info;
@@ -244,14 +246,12 @@ TEST(Differential, EveryLogdirReadsAsTensorBoardShowsIt) {
   }
 }
 
-
-
 #ifdef HPARAMS_CLI_PATH
 // Runs `hparams export LOGDIR --format json` and returns its stdout.
 std::string ExportJson(const std::string& logdir) {
   const std::string out = test_util::make_temp_dir() + "/export.json";
-  const std::string command = std::string("'") + HPARAMS_CLI_PATH + "' export '" + logdir + "' --format json >'" +
-                              out + "' 2>/dev/null";
+  const std::string command = std::string("'") + HPARAMS_CLI_PATH + "' export '" + logdir +
+                              "' --format json >'" + out + "' 2>/dev/null";
   const int status = std::system(command.c_str());
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << command;
   return test_util::read_bytes(out);
@@ -300,13 +300,15 @@ TEST(Differential, CliExportJsonOfEveryLogdirShowsWhatTensorBoardShows) {
       const auto& metrics = row.at("metrics").struct_value().fields();
       EXPECT_EQ(metrics.size(), group.metric_values_size()) << group.name();
       for (const hpb::MetricValue& metric : group.metric_values()) {
-        const std::string key =
-            metric.name().group().empty() ? metric.name().tag() : metric.name().group() + "/" + metric.name().tag();
+        const std::string key = metric.name().group().empty()
+                                    ? metric.name().tag()
+                                    : metric.name().group() + "/" + metric.name().tag();
         ASSERT_TRUE(metrics.count(key)) << group.name() << " " << key;
         google::protobuf::Value expected;
         expected.set_number_value(metric.value());
         EXPECT_TRUE(SameNumberOrText(metrics.at(key), expected))
-            << group.name() << " " << key << ": " << metrics.at(key).ShortDebugString() << " vs " << metric.value();
+            << group.name() << " " << key << ": " << metrics.at(key).ShortDebugString() << " vs "
+            << metric.value();
       }
     }
   }
@@ -413,9 +415,10 @@ std::map<std::string, WriteCase> WriteCases() {
   };
   cases["s05_real_interval"].write = [](CaseWriter& cw) {
     const double kMaxF = 1.7976931348623157e308;
-    std::vector<HParam> h = {HParam("wide", RealInterval(-1e308, 1e308)), HParam("tiny", RealInterval(5e-324, 1e-300)),
-                             HParam("neg", RealInterval(-1.5, -0.5)),      HParam("zero", RealInterval(-0.0, 0.0)),
-                             HParam("point", RealInterval(1.0, 1.0)),      HParam("maxf", RealInterval(-kMaxF, kMaxF))};
+    std::vector<HParam> h = {
+        HParam("wide", RealInterval(-1e308, 1e308)), HParam("tiny", RealInterval(5e-324, 1e-300)),
+        HParam("neg", RealInterval(-1.5, -0.5)),     HParam("zero", RealInterval(-0.0, 0.0)),
+        HParam("point", RealInterval(1.0, 1.0)),     HParam("maxf", RealInterval(-kMaxF, kMaxF))};
     Config(cw, h, {Metric("m")});
     const std::vector<std::vector<Value>> rows = {{-1e308, 5e-324, -1.0, -0.0, 1.0, kMaxF},
                                                   {1e308, 1e-300, -0.5, 0.0, 1.0, 0.0},
@@ -431,14 +434,15 @@ std::map<std::string, WriteCase> WriteCases() {
     HParam x("x");
     Config(cw, {x}, {Metric("m")});
     const std::vector<std::pair<std::string, Value>> rows = {
-        {"r-int1", 1}, {"r-float1", 1.0},   {"r-true", true}, {"r-int0", 0},          {"r-false", false},
-        {"r-float0", 0.0}, {"r-negzero", -0.0}, {"r-str1", "1"}, {"r-strTrue", "True"}};
+        {"r-int1", 1},     {"r-float1", 1.0},   {"r-true", true}, {"r-int0", 0},        {"r-false", false},
+        {"r-float0", 0.0}, {"r-negzero", -0.0}, {"r-str1", "1"},  {"r-strTrue", "True"}};
     for (size_t i = 0; i < rows.size(); ++i) {
       Trial(cw, rows[i].first, {{x, rows[i].second}}, {{"m", static_cast<double>(i) / 10.0, 1}});
     }
   };
   cases["s08_discrete_dupes"].write = [](CaseWriter& cw) {
-    HParam a("a", Discrete({2, 1, 2, 1})), s("s", Discrete({"b", "a", "b"})), z("z", Discrete({0.0, -0.0, 0.0}));
+    HParam a("a", Discrete({2, 1, 2, 1})), s("s", Discrete({"b", "a", "b"})),
+        z("z", Discrete({0.0, -0.0, 0.0}));
     HParam t("t", Discrete({true, true, false})), f("f", Discrete({1.0, 1.0, 0.5}));
     Config(cw, {a, s, z, t, f}, {Metric("m")});
     Trial(cw, "run-0", {{a, 1}, {s, "a"}, {z, -0.0}, {t, true}, {f, 1.0}}, {{"m", 0.5, 1}});
@@ -447,16 +451,26 @@ std::map<std::string, WriteCase> WriteCases() {
   cases["s09_unicode"].write = [](CaseWriter& cw) {
     HParam u1("学习率", Discrete({0.1, 0.01}), "学习率 (lr)", "**Markdown** ✓ <b>html</b> & \"q\"");
     HParam u2("emoji🚀",
-              Discrete({"🚀", "🛸", "Zürich", "a\"b\\c", "tab\there", "nl\nhere", "c\x01" "d\x7f", "x/y", ""}),
+              Discrete({"🚀", "🛸", "Zürich", "a\"b\\c", "tab\there", "nl\nhere",
+                        "c\x01"
+                        "d\x7f",
+                        "x/y", ""}),
               "Emoji 🚀");
     HParam u3("quote\"back\\slash", std::nullopt, "q\"b\\", "line1\nline2\ttab");
-    HParam u4("ctrl\x01" "del\x7f"), u5("e\xcc\x81"), u6("\xc3\xa9"), u7("slash/name", Discrete({"a/b", "c"}));
+    HParam u4(
+        "ctrl\x01"
+        "del\x7f"),
+        u5("e\xcc\x81"), u6("\xc3\xa9"), u7("slash/name", Discrete({"a/b", "c"}));
     Config(cw, {u1, u2, u3, u4, u5, u6, u7},
            {Metric("精度/acc").display_name("Accuracy ✓").description("描述 *md*")});
     const std::vector<std::pair<std::string, std::vector<Value>>> rows = {
         {"run-0", {0.1, "🚀", "v\"1\\", "c\x01", 1, 2, "a/b"}},
         {"run-1", {0.01, "Zürich", "tab\tnl\n", "\x7f", "é", "e\xcc\x81", "c"}},
-        {"run-2", {0.1, "c\x01" "d\x7f", "😀", "", true, false, "c"}},
+        {"run-2",
+         {0.1,
+          "c\x01"
+          "d\x7f",
+          "😀", "", true, false, "c"}},
         {"run-3", {0.01, "", "\xe2\x80\xa8\xe2\x80\xa9", "x", 0, 0, "a/b"}},
         {"run-ü🚀", {0.1, "nl\nhere", "", "", 0, 1, "c"}}};
     const std::vector<HParam> keys = {u1, u2, u3, u4, u5, u6, u7};
@@ -470,8 +484,8 @@ std::map<std::string, WriteCase> WriteCases() {
     HParam lr("lr", Discrete({0.01, 0.1}));
     Config(cw, {lr},
            {Metric("epoch_accuracy", "validation", "Val acc", "**md** desc", DATASET_VALIDATION),
-            Metric("epoch_accuracy", "train", "Train acc", "", DATASET_TRAINING), Metric("epoch_loss", "train"),
-            Metric("loss"), Metric("never_written").display_name("Missing"),
+            Metric("epoch_accuracy", "train", "Train acc", "", DATASET_TRAINING),
+            Metric("epoch_loss", "train"), Metric("loss"), Metric("never_written").display_name("Missing"),
             Metric("acc", "ünï/深").description("unicode nested group")});
     const double lrs[] = {0.01, 0.1};
     for (int i = 0; i < 2; ++i) {
@@ -498,8 +512,8 @@ std::map<std::string, WriteCase> WriteCases() {
     Config(cw, {a}, {Metric("m")});
     const std::string hash = group_name({{"a", 5}}).value();
     const std::vector<std::tuple<std::string, int, std::optional<std::string>>> rows = {
-        {"r0", 1, "trial-A"}, {"r1", 2, "trial-A"}, {"r2", 3, "ünï trial 🚀"}, {"r3", 4, ""},
-        {"r4", 5, std::nullopt}, {"r5", 5, hash}, {"r6", 6, "r3"}};
+        {"r0", 1, "trial-A"},    {"r1", 2, "trial-A"}, {"r2", 3, "ünï trial 🚀"}, {"r3", 4, ""},
+        {"r4", 5, std::nullopt}, {"r5", 5, hash},      {"r6", 6, "r3"}};
     for (size_t i = 0; i < rows.size(); ++i) {
       const auto& [run, v, trial_id] = rows[i];
       Trial(cw, run, {{a, v}}, {{"m", 0.1 + 0.2 * static_cast<double>(i), 1}}, trial_id);
@@ -531,8 +545,11 @@ std::map<std::string, WriteCase> WriteCases() {
     HParam i("i", IntInterval(0, 10));
     Config(cw, {i}, {Metric("m")});
     const std::vector<std::pair<std::string, std::optional<SessionStatus>>> rows = {
-        {"r-success", STATUS_SUCCESS}, {"r-failure", STATUS_FAILURE}, {"r-running", STATUS_RUNNING},
-        {"r-unknown", STATUS_UNKNOWN}, {"r-none", std::nullopt}};
+        {"r-success", STATUS_SUCCESS},
+        {"r-failure", STATUS_FAILURE},
+        {"r-running", STATUS_RUNNING},
+        {"r-unknown", STATUS_UNKNOWN},
+        {"r-none", std::nullopt}};
     for (int n = 0; n < 5; ++n) {
       SummaryWriter& w = cw.open(rows[n].first);
       Ok(w.hparams({{i, n}}, std::nullopt, kT0));
@@ -543,7 +560,8 @@ std::map<std::string, WriteCase> WriteCases() {
   cases["s14b_status_out_of_enum"] = {
       [](CaseWriter& cw) {
         SummaryWriter& w = cw.open("r-bogus");
-        EXPECT_EQ(w.session_end(static_cast<SessionStatus>(7), kT0).code(), absl::StatusCode::kInvalidArgument);
+        EXPECT_EQ(w.session_end(static_cast<SessionStatus>(7), kT0).code(),
+                  absl::StatusCode::kInvalidArgument);
       },
       "session_end() refuses a status outside the enum; TensorBoard would hide that session"};
   cases["s16_empty_hparams"].write = [](CaseWriter& cw) {
@@ -595,18 +613,22 @@ std::map<std::string, WriteCase> WriteCases() {
   constexpr int64_t kI32Min = std::numeric_limits<int32_t>::min();
   constexpr int64_t kI64Max = std::numeric_limits<int64_t>::max();
   constexpr int64_t kI64Min = std::numeric_limits<int64_t>::min();
-  cases["s21_steps_negative"].write =
-      steps({{"r-a", 1, {{"neg", 1.0, -5}, {"neg", 2.0, -1}}}, {"r-b", 1, {{"neg", 4.0, -2}}},
-             {"r-c", 2, {{"neg", 6.0, kI32Min}}}, {"r-d", 2, {{"neg", 8.0, -1}}},
-             {"r-e", 3, {{"neg", 10.0, kI32Min}}}, {"r-f", 3, {{"neg", 11.0, kI32Min}}},
-             {"r-g", 4, {{"neg", 12.0, 0}}}});
-  cases["s21b_steps_int32_edge"].write =
-      steps({{"r-a", 1, {{"big", 3.0, kI32Max}}}, {"r-b", 1, {{"big", 5.0, kI32Max}}},
-             {"r-c", 2, {{"big", 7.0, kI32Max}}}, {"r-d", 2, {{"big", 9.0, kI32Max - 2}}}});
-  cases["s21c_steps_beyond_int32"].write =
-      steps({{"r-a", 1, {{"big", 3.0, int64_t{1} << 31}}}, {"r-b", 2, {{"big", 5.0, (int64_t{1} << 53) + 1}}},
-             {"r-c", 3, {{"big", 7.0, kI64Max}}}, {"r-d", 4, {{"big", 9.0, kI64Min}}},
-             {"r-e", 5, {{"big", 1.0, kI32Min - 1}}}});
+  cases["s21_steps_negative"].write = steps({{"r-a", 1, {{"neg", 1.0, -5}, {"neg", 2.0, -1}}},
+                                             {"r-b", 1, {{"neg", 4.0, -2}}},
+                                             {"r-c", 2, {{"neg", 6.0, kI32Min}}},
+                                             {"r-d", 2, {{"neg", 8.0, -1}}},
+                                             {"r-e", 3, {{"neg", 10.0, kI32Min}}},
+                                             {"r-f", 3, {{"neg", 11.0, kI32Min}}},
+                                             {"r-g", 4, {{"neg", 12.0, 0}}}});
+  cases["s21b_steps_int32_edge"].write = steps({{"r-a", 1, {{"big", 3.0, kI32Max}}},
+                                                {"r-b", 1, {{"big", 5.0, kI32Max}}},
+                                                {"r-c", 2, {{"big", 7.0, kI32Max}}},
+                                                {"r-d", 2, {{"big", 9.0, kI32Max - 2}}}});
+  cases["s21c_steps_beyond_int32"].write = steps({{"r-a", 1, {{"big", 3.0, int64_t{1} << 31}}},
+                                                  {"r-b", 2, {{"big", 5.0, (int64_t{1} << 53) + 1}}},
+                                                  {"r-c", 3, {{"big", 7.0, kI64Max}}},
+                                                  {"r-d", 4, {{"big", 9.0, kI64Min}}},
+                                                  {"r-e", 5, {{"big", 1.0, kI32Min - 1}}}});
   cases["s23_no_config_keras"].write = [](CaseWriter& cw) {
     for (int i = 0; i < 2; ++i) {
       const std::string run = "run-" + std::to_string(i);
@@ -621,8 +643,9 @@ std::map<std::string, WriteCase> WriteCases() {
   };
   cases["s24_config_only"].write = [](CaseWriter& cw) {
     Config(cw,
-           {HParam("a", Discrete({1, 2})), HParam("b", RealInterval(0.0, 1.0), "B"), HParam("c", Discrete({"x"})),
-            HParam("d", Discrete({true})), HParam("e", IntInterval(1, 3)), HParam("f")},
+           {HParam("a", Discrete({1, 2})), HParam("b", RealInterval(0.0, 1.0), "B"),
+            HParam("c", Discrete({"x"})), HParam("d", Discrete({true})), HParam("e", IntInterval(1, 3)),
+            HParam("f")},
            {Metric("m", "", "M", "d"), Metric("n", "validation", "", "", DATASET_VALIDATION)}, kT0 + 0.5);
   };
   cases["s25_two_configs_dup_start"].write = [](CaseWriter& cw) {
@@ -644,17 +667,20 @@ std::map<std::string, WriteCase> WriteCases() {
   cases["s26_big_ints"].write = [](CaseWriter& cw) {
     HParam x("x");
     Config(cw, {x}, {Metric("m")});
-    const std::vector<std::pair<std::string, Value>> rows = {
-        {"r0", (int64_t{1} << 53) + 1}, {"r1", std::numeric_limits<int64_t>::min()},
-        {"r2", std::numeric_limits<int64_t>::max()}, {"r3", std::numeric_limits<uint64_t>::max()},
-        {"r4", int64_t{1} << 53}, {"r5", 9007199254740992.0}};
+    const std::vector<std::pair<std::string, Value>> rows = {{"r0", (int64_t{1} << 53) + 1},
+                                                             {"r1", std::numeric_limits<int64_t>::min()},
+                                                             {"r2", std::numeric_limits<int64_t>::max()},
+                                                             {"r3", std::numeric_limits<uint64_t>::max()},
+                                                             {"r4", int64_t{1} << 53},
+                                                             {"r5", 9007199254740992.0}};
     for (size_t i = 0; i < rows.size(); ++i) {
       Trial(cw, rows[i].first, {{x, rows[i].second}}, {{"m", static_cast<double>(i) / 10.0, 1}});
     }
   };
-  cases["s26b_bigger_ints"] = {[](CaseWriter&) {},
-                               "ints beyond [-2^63, 2^64-1] (2^70, -2^64) have no hp::Value; Python writes them "
-                               "as doubles"};
+  cases["s26b_bigger_ints"] = {
+      [](CaseWriter&) {},
+      "ints beyond [-2^63, 2^64-1] (2^70, -2^64) have no hp::Value; Python writes them "
+      "as doubles"};
   cases["s27_numpy"].write = [](CaseWriter& cw) {
     HParam x("x");
     Config(cw, {x}, {Metric("m")});
@@ -686,7 +712,8 @@ std::map<std::string, WriteCase> WriteCases() {
                   absl::StatusCode::kInvalidArgument);
         EXPECT_EQ(w.hparams_config({HParam("a")}, {Metric(""), Metric("m")}, kT0).code(),
                   absl::StatusCode::kInvalidArgument);
-        EXPECT_EQ(w.hparams({{"", 1}, {"a", 2}}, std::nullopt, kT0).code(), absl::StatusCode::kInvalidArgument);
+        EXPECT_EQ(w.hparams({{"", 1}, {"a", 2}}, std::nullopt, kT0).code(),
+                  absl::StatusCode::kInvalidArgument);
         EXPECT_EQ(w.scalar("", 0.5, 1).code(), absl::StatusCode::kInvalidArgument);
       },
       "an empty hparam name or metric tag is refused: TensorBoard shows a nameless column"};
@@ -709,14 +736,16 @@ std::map<std::string, WriteCase> WriteCases() {
                                           std::numeric_limits<double>::infinity())
                          .ok());
       },
-      "mixed-kind, empty and NaN Discrete domains, infinite RealInterval bounds and int bounds beyond int64 are "
+      "mixed-kind, empty and NaN Discrete domains, infinite RealInterval bounds and int bounds beyond int64 "
+      "are "
       "refused"};
   cases["s33_dup_config_entries"] = {
       [](CaseWriter& cw) {
         SummaryWriter& w = cw.open("");
-        EXPECT_EQ(w.hparams_config({HParam("a", Discrete({1, 2})), HParam("a", Discrete({3}))}, {Metric("m")}, kT0)
-                      .code(),
-                  absl::StatusCode::kInvalidArgument);
+        EXPECT_EQ(
+            w.hparams_config({HParam("a", Discrete({1, 2})), HParam("a", Discrete({3}))}, {Metric("m")}, kT0)
+                .code(),
+            absl::StatusCode::kInvalidArgument);
         EXPECT_EQ(w.hparams_config({HParam("a")}, {Metric("m"), Metric("m")}, kT0).code(),
                   absl::StatusCode::kInvalidArgument);
       },
@@ -765,7 +794,8 @@ std::map<std::string, WriteCase> WriteCases() {
           Ok(w.session_end(STATUS_SUCCESS, kT0 + 10 + static_cast<double>(i)));
         }
       },
-      "partly: the v1 config types hparam 'a' FLOAT64 without a domain (ours: no type), and run-1's list value "
+      "partly: the v1 config types hparam 'a' FLOAT64 without a domain (ours: no type), and run-1's list "
+      "value "
       "[1, 2] has no hp::Value"};
   return cases;
 }
@@ -777,7 +807,10 @@ TEST(Differential, EveryCaseTheApiCanSayReadsBackAsTensorBoardShowsIt) {
     auto it = cases.find(name);
     ASSERT_NE(it, cases.end()) << "no C++ spelling for this case";
     const std::string root = test_util::make_temp_dir() + "/" + name;
-    { CaseWriter cw(root); it->second.write(cw); }
+    {
+      CaseWriter cw(root);
+      it->second.write(cw);
+    }
     if (!it->second.refusal.empty() && name != "s36_v1_api") continue;
     SCOPED_TRACE(it->second.refusal);
     absl::StatusOr<ExperimentView> view = load_experiment(root);
@@ -802,7 +835,6 @@ TEST(Differential, EveryCaseTheApiCanSayReadsBackAsTensorBoardShowsIt) {
     EXPECT_EQ(differences, "");
   }
 }
-
 
 #ifdef HPARAMS_CLI_PATH
 // Runs `hparams ARGS...`; true when it exits 0.
@@ -834,16 +866,18 @@ std::map<std::string, std::vector<std::vector<std::string>>> CliCases() {
     return args;
   };
   auto& s01 = cases["s01_basic"];
-  s01.push_back({"config", "LOGDIR", t, t0, "--hparam", "num_units=int:16,32", "--hparam", "dropout=real:0.1..0.2",
-                 "--hparam", "optimizer=str:adam,sgd", "--metric", "accuracy;display_name=Accuracy"});
+  s01.push_back({"config", "LOGDIR", t, t0, "--hparam", "num_units=int:16,32", "--hparam",
+                 "dropout=real:0.1..0.2", "--hparam", "optimizer=str:adam,sgd", "--metric",
+                 "accuracy;display_name=Accuracy"});
   const char* acc8[] = {"0.8", "0.81", "0.82", "0.83", "0.84", "0.85", "0.86", "0.87"};
   int i = 0;
   for (const char* n : {"16", "32"}) {
     for (const char* d : {"0.1", "0.2"}) {
       for (const char* o : {"adam", "sgd"}) {
-        s01.push_back(log("run-" + std::to_string(i),
-                          {"--hparam", std::string("num_units=") + n, "--hparam", std::string("dropout=") + d,
-                           "--hparam", std::string("optimizer=") + o, "--scalar", std::string("accuracy=") + acc8[i] + "@1"}));
+        s01.push_back(log(
+            "run-" + std::to_string(i),
+            {"--hparam", std::string("num_units=") + n, "--hparam", std::string("dropout=") + d, "--hparam",
+             std::string("optimizer=") + o, "--scalar", std::string("accuracy=") + acc8[i] + "@1"}));
         ++i;
       }
     }
@@ -851,18 +885,21 @@ std::map<std::string, std::vector<std::vector<std::string>>> CliCases() {
   cases["s02_kinds_nodomain"] = {
       {"config", "LOGDIR", t, t0, "--hparam", "flag", "--hparam", "units", "--hparam", "lr", "--hparam",
        "opt;display_name=Optimizer;description=which optimizer", "--metric", "loss"},
-      log("run-0", {"--hparam", "flag=True", "--hparam", "units=3", "--hparam", "lr=0.001", "--hparam", "opt=adam",
-                    "--scalar", "loss=0.5@2"}),
-      log("run-1", {"--hparam", "flag=False", "--hparam", "units=5", "--hparam", "lr=0.01", "--hparam", "opt=sgd",
-                    "--scalar", "loss=0.25@2"}),
+      log("run-0", {"--hparam", "flag=True", "--hparam", "units=3", "--hparam", "lr=0.001", "--hparam",
+                    "opt=adam", "--scalar", "loss=0.5@2"}),
+      log("run-1", {"--hparam", "flag=False", "--hparam", "units=5", "--hparam", "lr=0.01", "--hparam",
+                    "opt=sgd", "--scalar", "loss=0.25@2"}),
       log("run-2", {"--hparam", "flag=True", "--hparam", "units=3", "--hparam", "lr=0.001", "--hparam",
                     "opt=rmsprop", "--scalar", "loss=1.0@2"})};
   cases["s03_bool_domain"] = {
-      {"config", "LOGDIR", t, t0, "--hparam", "amsgrad=bool:true,false", "--hparam", "bn=bool:false", "--hparam",
-       "nesterov=bool:true,false;display_name=Nesterov?", "--metric", "acc"},
-      log("run-0", {"--hparam", "amsgrad=True", "--hparam", "bn=False", "--hparam", "nesterov=True", "--scalar", "acc=0.5"}),
-      log("run-1", {"--hparam", "amsgrad=False", "--hparam", "bn=False", "--hparam", "nesterov=False", "--scalar", "acc=0.6"}),
-      log("run-2", {"--hparam", "amsgrad=True", "--hparam", "bn=False", "--hparam", "nesterov=False", "--scalar", "acc=0.7"})};
+      {"config", "LOGDIR", t, t0, "--hparam", "amsgrad=bool:true,false", "--hparam", "bn=bool:false",
+       "--hparam", "nesterov=bool:true,false;display_name=Nesterov?", "--metric", "acc"},
+      log("run-0", {"--hparam", "amsgrad=True", "--hparam", "bn=False", "--hparam", "nesterov=True",
+                    "--scalar", "acc=0.5"}),
+      log("run-1", {"--hparam", "amsgrad=False", "--hparam", "bn=False", "--hparam", "nesterov=False",
+                    "--scalar", "acc=0.6"}),
+      log("run-2", {"--hparam", "amsgrad=True", "--hparam", "bn=False", "--hparam", "nesterov=False",
+                    "--scalar", "acc=0.7"})};
   cases["s04_int_interval"] = {
       {"config", "LOGDIR", t, t0, "--hparam", "layers=int:-5..10", "--hparam",
        "big=int:-9007199254740992..9007199254740992", "--hparam",
@@ -871,25 +908,26 @@ std::map<std::string, std::vector<std::vector<std::string>>> CliCases() {
                     "huge=9223372036854775807", "--hparam", "one=7", "--scalar", "m=0.1@1"}),
       log("run-1", {"--hparam", "layers=10", "--hparam", "big=-9007199254740992", "--hparam",
                     "huge=-9223372036854775808", "--hparam", "one=7", "--scalar", "m=0.2@1"}),
-      log("run-2", {"--hparam", "layers=0", "--hparam", "big=9007199254740992", "--hparam", "huge=0", "--hparam",
-                    "one=7", "--scalar", "m=0.3@1"})};
+      log("run-2", {"--hparam", "layers=0", "--hparam", "big=9007199254740992", "--hparam", "huge=0",
+                    "--hparam", "one=7", "--scalar", "m=0.3@1"})};
   auto& s07 = cases["s07_int_vs_float_bool"];
   s07.push_back({"config", "LOGDIR", t, t0, "--hparam", "x", "--metric", "m"});
-  const std::pair<const char*, const char*> x7[] = {{"r-int1", "1"},      {"r-float1", "1.0"}, {"r-true", "True"},
-                                                    {"r-int0", "0"},      {"r-false", "False"}, {"r-float0", "0.0"},
-                                                    {"r-negzero", "-0.0"}, {"r-str1", "str:1"}, {"r-strTrue", "str:True"}};
+  const std::pair<const char*, const char*> x7[] = {
+      {"r-int1", "1"},       {"r-float1", "1.0"},  {"r-true", "True"},
+      {"r-int0", "0"},       {"r-false", "False"}, {"r-float0", "0.0"},
+      {"r-negzero", "-0.0"}, {"r-str1", "str:1"},  {"r-strTrue", "str:True"}};
   for (int n = 0; n < 9; ++n) {
     s07.push_back(log(x7[n].first, {"--hparam", std::string("x=") + x7[n].second, "--scalar",
                                     "m=" + std::to_string(n / 10.0) + "@1"}));
   }
   cases["s08_discrete_dupes"] = {
       {"config", "LOGDIR", t, t0, "--hparam", "a=int:2,1,2,1", "--hparam", "s=str:b,a,b", "--hparam",
-       "z=float:0.0,-0.0,0.0", "--hparam", "t=bool:true,true,false", "--hparam", "f=float:1.0,1.0,0.5", "--metric",
-       "m"},
-      log("run-0", {"--hparam", "a=1", "--hparam", "s=a", "--hparam", "z=-0.0", "--hparam", "t=True", "--hparam",
-                    "f=1.0", "--scalar", "m=0.5@1"}),
-      log("run-1", {"--hparam", "a=2", "--hparam", "s=b", "--hparam", "z=0.0", "--hparam", "t=False", "--hparam",
-                    "f=0.5", "--scalar", "m=0.75@1"})};
+       "z=float:0.0,-0.0,0.0", "--hparam", "t=bool:true,true,false", "--hparam", "f=float:1.0,1.0,0.5",
+       "--metric", "m"},
+      log("run-0", {"--hparam", "a=1", "--hparam", "s=a", "--hparam", "z=-0.0", "--hparam", "t=True",
+                    "--hparam", "f=1.0", "--scalar", "m=0.5@1"}),
+      log("run-1", {"--hparam", "a=2", "--hparam", "s=b", "--hparam", "z=0.0", "--hparam", "t=False",
+                    "--hparam", "f=0.5", "--scalar", "m=0.75@1"})};
   cases["s14_statuses"] = {
       {"config", "LOGDIR", t, t0, "--hparam", "i=int:0..10", "--metric", "m"},
       log("r-success", {"--hparam", "i=0", "--scalar", "m=0@1", "--status", "success"}),
@@ -898,8 +936,8 @@ std::map<std::string, std::vector<std::vector<std::string>>> CliCases() {
       log("r-unknown", {"--hparam", "i=3", "--scalar", "m=0.75@1", "--status", "unknown"}),
       log("r-none", {"--hparam", "i=4", "--scalar", "m=1@1"})};
   cases["s17_not_in_config"] = {
-      {"config", "LOGDIR", t, t0, "--hparam", "a=int:1,2", "--hparam", "b=str:x,y", "--hparam", "c=real:0.0..1.0",
-       "--metric", "m"},
+      {"config", "LOGDIR", t, t0, "--hparam", "a=int:1,2", "--hparam", "b=str:x,y", "--hparam",
+       "c=real:0.0..1.0", "--metric", "m"},
       log("r0", {"--hparam", "a=1", "--hparam", "b=x", "--hparam", "d=extra", "--scalar", "m=0.25@1"}),
       log("r1", {"--hparam", "a=2", "--scalar", "m=0.5@1"}),
       log("r2", {"--hparam", "d=3.5", "--hparam", "e=True", "--scalar", "m=0.75@1"})};
@@ -907,8 +945,8 @@ std::map<std::string, std::vector<std::vector<std::string>>> CliCases() {
   s19.push_back({"config", "LOGDIR", t, t0, "--hparam", "i=int:0..20", "--metric", "m"});
   const char* m19[] = {"nan", "inf", "-inf", "-0.0", "1e38", "3.5e38", "1e-46", "1e-40", "0.1", "16777217.0"};
   for (int n = 0; n < 10; ++n) {
-    s19.push_back(log(absl::StrFormat("r%02d", n), {"--hparam", "i=" + std::to_string(n), "--scalar",
-                                                    std::string("m=") + m19[n] + "@1"}));
+    s19.push_back(log(absl::StrFormat("r%02d", n),
+                      {"--hparam", "i=" + std::to_string(n), "--scalar", std::string("m=") + m19[n] + "@1"}));
   }
   s19.push_back(log("r-avg1", {"--hparam", "i=20", "--scalar", "m=nan@1"}));
   s19.push_back(log("r-avg2", {"--hparam", "i=20", "--scalar", "m=1.0@1"}));
@@ -936,15 +974,21 @@ std::map<std::string, std::vector<std::vector<std::string>>> CliCases() {
       log("r-b", {"--hparam", "g=1", "--scalar", "big=5.0@2147483647"}),
       log("r-c", {"--hparam", "g=2", "--scalar", "big=7.0@2147483647"}),
       log("r-d", {"--hparam", "g=2", "--scalar", "big=9.0@2147483645"})};
-  cases["s24_config_only"] = {
-      {"config", "LOGDIR", t, "1600000000.5", "--hparam", "a=int:1,2", "--hparam", "b=real:0.0..1.0;display_name=B",
-       "--hparam", "c=str:x", "--hparam", "d=bool:true", "--hparam", "e=int:1..3", "--hparam", "f", "--metric",
-       "m;display_name=M;description=d", "--metric", "n;group=validation;dataset_type=validation"}};
+  cases["s24_config_only"] = {{"config",   "LOGDIR",
+                               t,          "1600000000.5",
+                               "--hparam", "a=int:1,2",
+                               "--hparam", "b=real:0.0..1.0;display_name=B",
+                               "--hparam", "c=str:x",
+                               "--hparam", "d=bool:true",
+                               "--hparam", "e=int:1..3",
+                               "--hparam", "f",
+                               "--metric", "m;display_name=M;description=d",
+                               "--metric", "n;group=validation;dataset_type=validation"}};
   auto& s26 = cases["s26_big_ints"];
   s26.push_back({"config", "LOGDIR", t, t0, "--hparam", "x", "--metric", "m"});
   const std::pair<const char*, const char*> x26[] = {
-      {"r0", "9007199254740993"},   {"r1", "-9223372036854775808"}, {"r2", "9223372036854775807"},
-      {"r3", "18446744073709551615"}, {"r4", "9007199254740992"},   {"r5", "9007199254740992.0"}};
+      {"r0", "9007199254740993"},     {"r1", "-9223372036854775808"}, {"r2", "9223372036854775807"},
+      {"r3", "18446744073709551615"}, {"r4", "9007199254740992"},     {"r5", "9007199254740992.0"}};
   for (int n = 0; n < 6; ++n) {
     s26.push_back(log(x26[n].first, {"--hparam", std::string("x=") + x26[n].second, "--scalar",
                                      "m=" + std::to_string(n / 10.0) + "@1"}));

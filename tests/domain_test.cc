@@ -63,8 +63,7 @@ TEST(Discrete, InvalidDomainsReportWhy) {
   };
   for (const Case& c : cases) {
     EXPECT_EQ(c.domain.status().code(), absl::StatusCode::kInvalidArgument) << c.mentions;
-    EXPECT_NE(c.domain.status().message().find(c.mentions), std::string::npos)
-        << c.domain.status();
+    EXPECT_NE(c.domain.status().message().find(c.mentions), std::string::npos) << c.domain.status();
     EXPECT_EQ(c.domain.data_type(), DATA_TYPE_UNSET);
   }
   EXPECT_FALSE(Discrete::create({}).ok());
@@ -160,10 +159,8 @@ TEST(Domain, InvalidDomainsRefuseToSample) {
   std::mt19937_64 rng(1);
   EXPECT_EQ(Discrete(std::vector<Value>{}).sample_uniform(rng).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(IntInterval(2, 1).sample_uniform(rng).status().code(),
-            absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(RealInterval(2, 1).sample_uniform(rng).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(IntInterval(2, 1).sample_uniform(rng).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(RealInterval(2, 1).sample_uniform(rng).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

@@ -125,7 +125,8 @@ TEST(Env, ListDirReportsFilesAndDirectories) {
   test_util::write_bytes(join_path(root, "file"), "x");
   auto entries = env()->list_dir(root);
   ASSERT_TRUE(entries.ok());
-  std::sort(entries->begin(), entries->end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+  std::sort(entries->begin(), entries->end(),
+            [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
   ASSERT_EQ(entries->size(), 2u);
   EXPECT_EQ((*entries)[0].name, "file");
   EXPECT_FALSE((*entries)[0].is_directory);
@@ -157,7 +158,9 @@ class MinimalEnv : public Env {
   absl::StatusOr<std::vector<DirEntry>> list_dir(const std::string& path) override {
     return default_env()->list_dir(path);
   }
-  absl::StatusOr<bool> is_directory(const std::string& path) override { return default_env()->is_directory(path); }
+  absl::StatusOr<bool> is_directory(const std::string& path) override {
+    return default_env()->is_directory(path);
+  }
   absl::Status remove_file(const std::string& path) override { return default_env()->remove_file(path); }
   std::string host_name() override { return "minimal"; }
   int64_t process_id() override { return 7; }

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "event_decoder.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
-#include "event_decoder.h"
 #include "internal/scalar_event.h"
 #include "view_proto.h"
 
@@ -92,12 +92,14 @@ float Round2(double x) { return static_cast<float>(std::round(x * 100) / 100); }
 // tests/golden/logdir, event by event, as README.md describes it.
 std::vector<RunData> GoldenLogdirRuns() {
   std::vector<RunData> runs;
-  runs.push_back(MakeRun(".", {FileVersionEvent(), SummaryEvent(GoldenSummary("hparams_config"), 0, 1600000000.0)}));
+  runs.push_back(
+      MakeRun(".", {FileVersionEvent(), SummaryEvent(GoldenSummary("hparams_config"), 0, 1600000000.0)}));
   for (int i = 0; i < 8; ++i) {
-    runs.push_back(MakeRun("run-" + std::to_string(i),
-                           {FileVersionEvent(),
-                            SummaryEvent(GoldenSummary("hparams_trial_" + std::to_string(i)), 0, 1600000000.0),
-                            SummaryEvent(FloatValScalar("accuracy", Round2(0.80 + 0.01 * i)), 1, 1600000001.0)}));
+    runs.push_back(
+        MakeRun("run-" + std::to_string(i),
+                {FileVersionEvent(),
+                 SummaryEvent(GoldenSummary("hparams_trial_" + std::to_string(i)), 0, 1600000000.0),
+                 SummaryEvent(FloatValScalar("accuracy", Round2(0.80 + 0.01 * i)), 1, 1600000001.0)}));
   }
   return runs;
 }
@@ -108,14 +110,17 @@ std::vector<RunData> GoldenValidationRuns() {
       ".", {FileVersionEvent(), SummaryEvent(GoldenSummary("hparams_config_validation"), 0, 1600000000.0)}));
   for (int i = 0; i < 8; ++i) {
     std::string run = "run-" + std::to_string(i);
+    runs.push_back(
+        MakeRun(run, {FileVersionEvent(),
+                      SummaryEvent(GoldenSummary("hparams_trial_" + std::to_string(i)), 0, 1600000000.0)}));
     runs.push_back(MakeRun(
-        run, {FileVersionEvent(), SummaryEvent(GoldenSummary("hparams_trial_" + std::to_string(i)), 0, 1600000000.0)}));
-    runs.push_back(MakeRun(run + "/validation",
-                           {FileVersionEvent(), SummaryEvent(TensorContentScalar("epoch_accuracy", Round2(0.70 + 0.01 * i)),
-                                                             1, 1600000001.0)}));
-    runs.push_back(MakeRun(run + "/train",
-                           {FileVersionEvent(), SummaryEvent(TensorContentScalar("epoch_accuracy", Round2(0.90 + 0.01 * i)),
-                                                             1, 1600000001.0)}));
+        run + "/validation",
+        {FileVersionEvent(),
+         SummaryEvent(TensorContentScalar("epoch_accuracy", Round2(0.70 + 0.01 * i)), 1, 1600000001.0)}));
+    runs.push_back(MakeRun(
+        run + "/train",
+        {FileVersionEvent(),
+         SummaryEvent(TensorContentScalar("epoch_accuracy", Round2(0.90 + 0.01 * i)), 1, 1600000001.0)}));
   }
   return runs;
 }
@@ -132,13 +137,16 @@ TEST(ExperimentView, GoldenLogdirEqualsWhatTensorBoardServes) {
   EXPECT_EQ(view.source, ExperimentSource::kConfig);
   EXPECT_EQ(view.config_run, ".");
   EXPECT_THAT(view.diagnostics, ::testing::IsEmpty());
-  ExpectEqualProto(testing::to_proto(view.experiment), GoldenJson<hpb::Experiment>("expected/experiment.json"));
-  ExpectEqualProto(testing::to_proto(view.session_groups), GoldenJson<hpb::ListSessionGroupsResponse>("expected/session_groups.json"));
+  ExpectEqualProto(testing::to_proto(view.experiment),
+                   GoldenJson<hpb::Experiment>("expected/experiment.json"));
+  ExpectEqualProto(testing::to_proto(view.session_groups),
+                   GoldenJson<hpb::ListSessionGroupsResponse>("expected/session_groups.json"));
 }
 
 TEST(ExperimentView, ValidationGroupMetricsComeFromTheSubdirectoryNotTheDecoy) {
   ExperimentView view = build_experiment_view(GoldenValidationRuns());
-  ExpectEqualProto(testing::to_proto(view.experiment), GoldenJson<hpb::Experiment>("expected_validation/experiment.json"));
+  ExpectEqualProto(testing::to_proto(view.experiment),
+                   GoldenJson<hpb::Experiment>("expected_validation/experiment.json"));
   ExpectEqualProto(testing::to_proto(view.session_groups),
                    GoldenJson<hpb::ListSessionGroupsResponse>("expected_validation/session_groups.json"));
 }
@@ -147,7 +155,8 @@ TEST(ExperimentView, RunOrderDoesNotChangeTheResult) {
   std::vector<RunData> runs = GoldenLogdirRuns();
   std::reverse(runs.begin(), runs.end());
   ExperimentView view = build_experiment_view(std::move(runs));
-  ExpectEqualProto(testing::to_proto(view.session_groups), GoldenJson<hpb::ListSessionGroupsResponse>("expected/session_groups.json"));
+  ExpectEqualProto(testing::to_proto(view.session_groups),
+                   GoldenJson<hpb::ListSessionGroupsResponse>("expected/session_groups.json"));
   EXPECT_EQ(view.runs.front().name, ".");
 }
 
@@ -190,8 +199,8 @@ TEST(ExperimentView, WithoutConfigTheExperimentIsInferred) {
 TEST(ExperimentView, InferredHParamThatIsTheSameEverywhereDoesNotDifferAndSortsLast) {
   proto::Summary a = GoldenSummary("hparams_trial_0");  // (16, 0.1, adam)
   proto::Summary b = GoldenSummary("hparams_trial_1");  // (16, 0.1, sgd)
-  ExperimentView view = build_experiment_view(
-      {MakeRun("a", {SummaryEvent(a, 0, 1)}), MakeRun("b", {SummaryEvent(b, 0, 1)})});
+  ExperimentView view =
+      build_experiment_view({MakeRun("a", {SummaryEvent(a, 0, 1)}), MakeRun("b", {SummaryEvent(b, 0, 1)})});
   ASSERT_EQ(view.experiment.hparam_infos.size(), 3u);
   EXPECT_EQ(view.experiment.hparam_infos[0].name, "optimizer");
   EXPECT_TRUE(view.experiment.hparam_infos[0].differs);
@@ -201,8 +210,9 @@ TEST(ExperimentView, InferredHParamThatIsTheSameEverywhereDoesNotDifferAndSortsL
 }
 
 TEST(ExperimentView, InferredBoolsAreDiscreteAndMixedTypesBecomeStrings) {
-  ExperimentView view = build_experiment_view({MakeRun("a", {SummaryEvent(GoldenSummary("edge_bool"), 0, 1)}),
-                                             MakeRun("b", {SummaryEvent(GoldenSummary("edge_bool_false"), 0, 1)})});
+  ExperimentView view =
+      build_experiment_view({MakeRun("a", {SummaryEvent(GoldenSummary("edge_bool"), 0, 1)}),
+                             MakeRun("b", {SummaryEvent(GoldenSummary("edge_bool_false"), 0, 1)})});
   ASSERT_EQ(view.experiment.hparam_infos.size(), 1u);
   const HParamInfo& info = view.experiment.hparam_infos[0];
   EXPECT_EQ(info.type, DATA_TYPE_BOOL);
@@ -216,7 +226,8 @@ TEST(ExperimentView, InferredBoolsAreDiscreteAndMixedTypesBecomeStrings) {
   (*data.mutable_session_start_info()->mutable_hparams())["num_units"].set_string_value("big");
   proto::Summary text = number;
   text.mutable_value(0)->mutable_metadata()->mutable_plugin_data()->set_content(data.SerializeAsString());
-  view = build_experiment_view({MakeRun("a", {SummaryEvent(number, 0, 1)}), MakeRun("b", {SummaryEvent(text, 0, 1)})});
+  view = build_experiment_view(
+      {MakeRun("a", {SummaryEvent(number, 0, 1)}), MakeRun("b", {SummaryEvent(text, 0, 1)})});
   const HParamInfo* num_units = nullptr;
   for (const auto& i : view.experiment.hparam_infos) {
     if (i.name == "num_units") num_units = &i;
@@ -228,7 +239,8 @@ TEST(ExperimentView, InferredBoolsAreDiscreteAndMixedTypesBecomeStrings) {
 }
 
 TEST(ExperimentView, NothingLoggedGivesAnEmptyExperiment) {
-  ExperimentView view = build_experiment_view({MakeRun("a", {SummaryEvent(FloatValScalar("loss", 1), 1, 1)})});
+  ExperimentView view =
+      build_experiment_view({MakeRun("a", {SummaryEvent(FloatValScalar("loss", 1), 1, 1)})});
   EXPECT_EQ(view.source, ExperimentSource::kEmpty);
   EXPECT_TRUE(view.experiment.hparam_infos.empty());
   EXPECT_TRUE(view.experiment.metric_infos.empty());
@@ -268,9 +280,10 @@ TEST(ExperimentView, ScalarLayoutsAllDecode) {
   tensor->set_dtype(proto::DT_DOUBLE);
   double d = 0.25;
   tensor->set_tensor_content(std::string(reinterpret_cast<const char*>(&d), sizeof d));
-  RunData run = MakeRun("r", {SummaryEvent(simple, 1, 1), SummaryEvent(dbl, 2, 2), SummaryEvent(dbl_content, 3, 3),
-                              SummaryEvent(TensorContentScalar("content", 0.81f), 4, 4),
-                              SummaryEvent(FloatValScalar("float_val", 0.81f), 5, 5)});
+  RunData run =
+      MakeRun("r", {SummaryEvent(simple, 1, 1), SummaryEvent(dbl, 2, 2), SummaryEvent(dbl_content, 3, 3),
+                    SummaryEvent(TensorContentScalar("content", 0.81f), 4, 4),
+                    SummaryEvent(FloatValScalar("float_val", 0.81f), 5, 5)});
   ASSERT_EQ(run.scalars.size(), 5u);
   EXPECT_EQ(run.scalars.at("simple").value, static_cast<double>(0.81f));
   EXPECT_EQ(run.scalars.at("double").value, 0.81);
@@ -298,7 +311,8 @@ TEST(ExperimentView, MetadataOnTheFirstEventOnlyStillMakesLaterEventsScalars) {
 
 TEST(ExperimentView, SessionEndSetsStatusAndEndTime) {
   std::vector<RunData> runs = GoldenLogdirRuns();
-  testing::accumulate_event(SummaryEvent(GoldenSummary("session_end_success"), 2, 1600000100.0), &runs[1], nullptr);
+  testing::accumulate_event(SummaryEvent(GoldenSummary("session_end_success"), 2, 1600000100.0), &runs[1],
+                            nullptr);
   ExperimentView view = build_experiment_view(std::move(runs));
   int seen = 0;
   for (const auto& group : view.session_groups) {
@@ -352,13 +366,15 @@ TEST(ExperimentView, SharedTrialIdMergesSessionsAndAveragesOnlyPresentMetrics) {
 }
 
 TEST(ExperimentView, EmptyGroupNameGroupsByRunName) {
-  ExperimentView view = build_experiment_view({MakeRun("x", {SummaryEvent(GoldenSummary("session_start_v1"), 0, 1)})});
+  ExperimentView view =
+      build_experiment_view({MakeRun("x", {SummaryEvent(GoldenSummary("session_start_v1"), 0, 1)})});
   ASSERT_EQ(view.session_groups.size(), 1u);
   EXPECT_EQ(view.session_groups[0].name, "x");
 }
 
 TEST(ExperimentView, NaNHParamIsDroppedFromTheGroup) {
-  ExperimentView view = build_experiment_view({MakeRun("x", {SummaryEvent(GoldenSummary("edge_nan"), 0, 1)})});
+  ExperimentView view =
+      build_experiment_view({MakeRun("x", {SummaryEvent(GoldenSummary("edge_nan"), 0, 1)})});
   ASSERT_EQ(view.session_groups.size(), 1u);
   const auto& start = *view.runs[0].session_start;
   ASSERT_FALSE(start.hparams.empty());
@@ -388,7 +404,8 @@ TEST(ExperimentView, ConfigsInSeveralRunsUseTheRootAndAreReported) {
   testing::accumulate_event(SummaryEvent(GoldenSummary("hparams_config"), 0, 1), &runs[1], nullptr);
   ExperimentView view = build_experiment_view(std::move(runs));
   EXPECT_EQ(view.config_run, ".");
-  ExpectEqualProto(testing::to_proto(view.experiment), GoldenJson<hpb::Experiment>("expected_validation/experiment.json"));
+  ExpectEqualProto(testing::to_proto(view.experiment),
+                   GoldenJson<hpb::Experiment>("expected_validation/experiment.json"));
   ASSERT_EQ(view.diagnostics.size(), 1u);
   EXPECT_EQ(view.diagnostics[0].kind, DiagnosticKind::kMultipleConfigs);
 }
@@ -515,7 +532,8 @@ TEST(ExperimentView, ScalarFastPathAgreesWithTheDecoder) {
   many.mutable_summary()->mutable_value(0)->mutable_tensor()->add_float_val(1);
   ExpectFastPathAgrees({first, many}, true);
   proto::Event shaped = later;
-  shaped.mutable_summary()->mutable_value(0)->mutable_tensor()->mutable_tensor_shape()->add_dim()->set_size(1);
+  shaped.mutable_summary()->mutable_value(0)->mutable_tensor()->mutable_tensor_shape()->add_dim()->set_size(
+      1);
   ExpectFastPathAgrees({first, shaped}, false);
   proto::Event ints = later;
   ints.mutable_summary()->mutable_value(0)->mutable_tensor()->set_dtype(proto::DT_INT32);
@@ -530,8 +548,8 @@ TEST(ExperimentView, ScalarFastPathAgreesWithTheDecoder) {
 TEST(ExperimentView, ScalarFastPathReadsAWideDtypeVarintLikeTheDecoder) {
   const auto length = [](const std::string& s) { return std::string(1, static_cast<char>(s.size())); };
   const float three_quarters = 0.75f;
-  const std::string tensor = std::string("\x08\x81\x80\x80\x80\x10") +   // dtype = 2^32 + 1
-                             std::string("\x12\x00", 2) +                // shape []
+  const std::string tensor = std::string("\x08\x81\x80\x80\x80\x10") +  // dtype = 2^32 + 1
+                             std::string("\x12\x00", 2) +               // shape []
                              "\x2a\x04" + std::string(reinterpret_cast<const char*>(&three_quarters), 4);
   const std::string value = std::string("\x0a\x03") + "acc" + "\x42" + length(tensor) + tensor;
   const std::string summary = "\x0a" + length(value) + value;
@@ -562,9 +580,9 @@ TEST(ExperimentView, ScalarFastPathReadsUnpackedValuesLikeTheDecoder) {
   const double d = 0.125;
   const std::string one_float = "\x2d" + std::string(reinterpret_cast<const char*>(&f), 4);
   const std::string one_double = "\x31" + std::string(reinterpret_cast<const char*>(&d), 8);
-  for (const std::string& tensor : {"\x08\x01" + one_float,                // DT_FLOAT, one float
-                                    "\x08\x01" + one_float + one_float,    // two floats: no scalar
-                                    "\x08\x02" + one_double,               // DT_DOUBLE, one double
+  for (const std::string& tensor : {"\x08\x01" + one_float,              // DT_FLOAT, one float
+                                    "\x08\x01" + one_float + one_float,  // two floats: no scalar
+                                    "\x08\x02" + one_double,             // DT_DOUBLE, one double
                                     "\x08\x02" + one_double + one_double}) {
     const std::string record = record_of(tensor);
     proto::Event decoded;
@@ -618,7 +636,8 @@ TEST(ExperimentView, HParamValuesThePlainModelCannotHoldAreReportedNotDropped) {
     EXPECT_EQ(diagnostics[i].kind, DiagnosticKind::kUnsupportedHParamValue);
     EXPECT_EQ(diagnostics[i].run, "r");
     EXPECT_THAT(diagnostics[i].message, ::testing::HasSubstr(expected[i][0]));
-    EXPECT_THAT(diagnostics[i].message, ::testing::HasSubstr(std::string("is a ") + expected[i][1] + " value"));
+    EXPECT_THAT(diagnostics[i].message,
+                ::testing::HasSubstr(std::string("is a ") + expected[i][1] + " value"));
   }
 
   // The same for a value of a configured Discrete domain.

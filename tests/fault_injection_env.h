@@ -52,7 +52,8 @@ class FaultInjectionEnv : public EnvWrapper {
   }
 
   absl::StatusOr<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) override {
-    if (fail_create.load()) return absl::ErrnoToStatus(EACCES, absl::StrCat("cannot open for writing '", path, "'"));
+    if (fail_create.load())
+      return absl::ErrnoToStatus(EACCES, absl::StrCat("cannot open for writing '", path, "'"));
     auto file = target()->new_writable_file(path);
     if (!file.ok()) return file.status();
     return std::unique_ptr<WritableFile>(new File(this, std::move(*file)));
@@ -65,7 +66,8 @@ class FaultInjectionEnv : public EnvWrapper {
       std::lock_guard<std::mutex> lock(mu_);
       synced_dirs_.push_back(path);
     }
-    if (fail_sync_dir.load()) return absl::ErrnoToStatus(EIO, absl::StrCat("injected fsync failure on '", path, "'"));
+    if (fail_sync_dir.load())
+      return absl::ErrnoToStatus(EIO, absl::StrCat("injected fsync failure on '", path, "'"));
     return target()->sync_dir(path);
   }
   // Every directory sync_dir() was asked for, in call order.

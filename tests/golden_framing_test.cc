@@ -17,9 +17,9 @@
 namespace hp {
 namespace {
 
+using google::protobuf::util::MessageDifferencer;
 using internal::append_framed_record;
 using internal::frame_record;
-using google::protobuf::util::MessageDifferencer;
 using test_util::make_temp_dir;
 using test_util::read_bytes;
 
@@ -67,7 +67,8 @@ std::vector<std::string> read_records(const std::string& path) {
 
 std::string hex_decode(const std::string& hex) {
   std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
   return out;
 }
 
@@ -113,7 +114,8 @@ TEST(GoldenFraming, FirstRecordMatchesTheReadmeHex) {
   EXPECT_EQ(frame_record(event.SerializeAsString()), expected);
 }
 
-std::unique_ptr<SummaryWriter> golden_clock_writer(const std::string& dir, GoldenNameEnv* env, double* clock) {
+std::unique_ptr<SummaryWriter> golden_clock_writer(const std::string& dir, GoldenNameEnv* env,
+                                                   double* clock) {
   WriterOptions options;
   options.env = env;
   options.clock = [clock] { return *clock; };
@@ -151,8 +153,8 @@ TEST(GoldenFraming, OurFileVersionEventDiffersFromTensorBoardsOnlyInTheWriterNam
 TEST(GoldenFraming, HparamsSummaryAndScalarRecordsEqualTensorBoardsBytes) {
   GoldenNameEnv env;
   for (int i = 0; i < 8; ++i) {
-    const std::string golden_path =
-        join_path(kGolden, "logdir/run-" + std::to_string(i) + "/events.out.tfevents.1600000000.golden.4242.0");
+    const std::string golden_path = join_path(
+        kGolden, "logdir/run-" + std::to_string(i) + "/events.out.tfevents.1600000000.golden.4242.0");
     const auto golden = read_records(golden_path);
     ASSERT_EQ(golden.size(), 3u);
     proto::Event hparams_event, scalar_event;
@@ -163,7 +165,8 @@ TEST(GoldenFraming, HparamsSummaryAndScalarRecordsEqualTensorBoardsBytes) {
 
     double clock = scalar_event.wall_time();
     auto writer = golden_clock_writer(make_temp_dir(), &env, &clock);
-    ASSERT_TRUE(writer->write_summary(hparams_event.summary(), hparams_event.step(), hparams_event.wall_time()).ok());
+    ASSERT_TRUE(
+        writer->write_summary(hparams_event.summary(), hparams_event.step(), hparams_event.wall_time()).ok());
     ASSERT_TRUE(writer->scalar(value.tag(), value.tensor().float_val(0), scalar_event.step()).ok());
     ASSERT_TRUE(writer->close().ok());
     const auto ours = read_records(writer->path());

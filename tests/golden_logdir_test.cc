@@ -29,9 +29,7 @@ constexpr double kHParamsTime = 1600000000.0;  // file_version and hparams event
 constexpr double kScalarTime = 1600000001.0;   // the step-1 metric events
 
 // A new empty directory, removed when the test program exits.
-std::string fresh_dir(const std::string& name) {
-  return test_util::make_temp_dir() + "/" + name;
-}
+std::string fresh_dir(const std::string& name) { return test_util::make_temp_dir() + "/" + name; }
 
 void ExpectSameLogdir(const std::string& golden_root, const std::string& our_root) {
   const auto golden = read_logdir_events(golden_root);
@@ -122,8 +120,7 @@ TEST(GoldenLogdir, TrialsOnParallelThreadsReproduceTheGoldenLogdir) {
     auto writer = SummaryWriter::create(root, clock.options());
     ASSERT_TRUE(writer.ok()) << writer.status();
     ASSERT_TRUE((*writer)
-                    ->hparams_config(testing::seed_hparams(),
-                                     {Metric("accuracy").display_name("Accuracy")})
+                    ->hparams_config(testing::seed_hparams(), {Metric("accuracy").display_name("Accuracy")})
                     .ok());
     ASSERT_TRUE((*writer)->close().ok());
   }
@@ -201,7 +198,8 @@ TEST(GoldenLogdir, SessionEndAndExplicitTimesLandInTheEvent) {
   EXPECT_EQ(event.step(), 0);
   EXPECT_EQ(event.wall_time(), 1600000100.0);
   proto::Summary golden;
-  ASSERT_TRUE(golden.ParseFromString(test_util::read_bytes(testing::golden_path("summaries/session_end_success.pb"))));
+  ASSERT_TRUE(golden.ParseFromString(
+      test_util::read_bytes(testing::golden_path("summaries/session_end_success.pb"))));
   std::string diff;
   EXPECT_TRUE(testing::proto_equal(event.summary(), golden, &diff)) << diff;
 }

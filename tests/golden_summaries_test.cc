@@ -44,16 +44,15 @@ void ExpectMatchesGolden(const std::string& name, const absl::StatusOr<proto::Su
 }
 
 TEST(GoldenSummaries, ConfigMatches) {
-  ExpectMatchesGolden("hparams_config",
-                      hparams_config_pb(testing::seed_hparams(),
-                                        {Metric("accuracy").display_name("Accuracy")}, kStartTime));
+  ExpectMatchesGolden(
+      "hparams_config",
+      hparams_config_pb(testing::seed_hparams(), {Metric("accuracy").display_name("Accuracy")}, kStartTime));
 }
 
 TEST(GoldenSummaries, ValidationConfigMatches) {
-  ExpectMatchesGolden(
-      "hparams_config_validation",
-      hparams_config_pb(testing::seed_hparams(),
-                        {Metric("epoch_accuracy", "validation", "Accuracy")}, kStartTime));
+  ExpectMatchesGolden("hparams_config_validation",
+                      hparams_config_pb(testing::seed_hparams(),
+                                        {Metric("epoch_accuracy", "validation", "Accuracy")}, kStartTime));
 }
 
 TEST(GoldenSummaries, EveryTrialMatches) {
@@ -79,8 +78,7 @@ TEST(GoldenSummaries, V1SessionStartKeepsTheGivenOrder) {
 TEST(GoldenSummaries, EveryEdgeCaseMatches) {
   for (const std::string& name : testing::edge_case_names()) {
     const testing::Json sidecar = testing::read_json("summaries/" + name + ".json");
-    ExpectMatchesGolden(name, hparams_pb(testing::hparams_from_sidecar(sidecar), std::nullopt,
-                                         kStartTime));
+    ExpectMatchesGolden(name, hparams_pb(testing::hparams_from_sidecar(sidecar), std::nullopt, kStartTime));
   }
 }
 

@@ -88,8 +88,7 @@ TEST(GroupName, IntAndFloatOfTheSameNumberDiffer) {
 }
 
 TEST(GroupName, RejectsInvalidUtf8AndDuplicates) {
-  EXPECT_EQ(group_name({{"s", std::string("\xff")}}).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(group_name({{"s", std::string("\xff")}}).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(group_name({{"a", 1}, {"a", 2}}).status().code(), absl::StatusCode::kInvalidArgument);
 }
 

@@ -74,8 +74,7 @@ TEST(HParams, ValueOutsideTheKeysDomainIsRejected) {
 
 TEST(HParams, EmptyAndNonUtf8NamesAreRejected) {
   EXPECT_EQ(HParams({{"", 1}}).validate().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(HParams({{std::string("\xff"), 1}}).validate().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(HParams({{std::string("\xff"), 1}}).validate().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(HParams({{"s", std::string("\xe2\x28\xa1")}}).validate().code(),
             absl::StatusCode::kInvalidArgument);
 }
@@ -137,9 +136,9 @@ TEST(CheckTrial, AcceptsTheSeedTrials) {
     EXPECT_TRUE(check_trial(testing::seed_hparams(), testing::seed_trial(i)).ok()) << i;
   }
   // String keys are checked against the config's domains too.
-  EXPECT_TRUE(check_trial(testing::seed_hparams(),
-                          {{"num_units", 32}, {"dropout", 0.15}, {"optimizer", "sgd"}})
-                  .ok());
+  EXPECT_TRUE(
+      check_trial(testing::seed_hparams(), {{"num_units", 32}, {"dropout", 0.15}, {"optimizer", "sgd"}})
+          .ok());
 }
 
 TEST(CheckTrial, NamesAMissingHParam) {
@@ -157,8 +156,8 @@ TEST(CheckTrial, NamesAnExtraHParam) {
 }
 
 TEST(CheckTrial, NamesAValueOutsideTheConfigDomain) {
-  const absl::Status s = check_trial(testing::seed_hparams(),
-                                     {{"num_units", 16.0}, {"dropout", 0.1}, {"optimizer", "adam"}});
+  const absl::Status s =
+      check_trial(testing::seed_hparams(), {{"num_units", 16.0}, {"dropout", 0.1}, {"optimizer", "adam"}});
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(mentions(s, "num_units") && mentions(s, "16.0")) << s;
 }

@@ -1,12 +1,11 @@
 // The issue's example, verbatim against the umbrella header: the seed
 // tutorial ports line for line, and what it writes is what TensorBoard's
 // Python API writes for the same calls.
-#include "hparams/hparams.h"
-
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "hparams/hparams.h"
 #include "hparams/proto/hparams_plugin_data.pb.h"
 #include "hparams_test_support.h"
 #include "io_test_util.h"
@@ -23,7 +22,10 @@ TEST(HParamsApiExample, IssueSpellingCompilesAndWritesPythonsSummaries) {
   const double accuracy = 0.81;
   auto writer = hp::SummaryWriter::create(logdir);  // absl::StatusOr
   ASSERT_TRUE(writer.ok()) << writer.status();
-  { auto scope = (*writer)->as_default(); ASSERT_TRUE(hp::hparams_config({HP_NUM_UNITS, HP_DROPOUT, HP_OPTIMIZER}, METRICS).ok()); }
+  {
+    auto scope = (*writer)->as_default();
+    ASSERT_TRUE(hp::hparams_config({HP_NUM_UNITS, HP_DROPOUT, HP_OPTIMIZER}, METRICS).ok());
+  }
   {
     auto scope = (*writer)->as_default();
     hp::HParams trial = {{HP_NUM_UNITS, 16}, {HP_DROPOUT, 0.1}, {HP_OPTIMIZER, "adam"}};

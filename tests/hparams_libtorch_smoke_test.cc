@@ -94,8 +94,7 @@ TEST(HParamsLibTorchSmoke, HelpExitsZeroBadFlagsTwoMissingDataThree) {
   fs::create_directories(empty);
   const RunResult run = run_libtorch("--data-dir '" + empty + "' --logdir '" + logdir + "'");
   EXPECT_EQ(run.exit_code, 3) << run.output;
-  EXPECT_NE(run.output.find("apt-get install dataset-fashion-mnist"), std::string::npos)
-      << run.output;
+  EXPECT_NE(run.output.find("apt-get install dataset-fashion-mnist"), std::string::npos) << run.output;
   EXPECT_FALSE(fs::exists(logdir)) << "nothing is logged without data";
   fs::remove_all(empty);
 }

@@ -8,8 +8,8 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -22,8 +22,8 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "hparams/domain.h"
-#include "hparams/proto/event.pb.h"
 #include "hparams/hparam.h"
+#include "hparams/proto/event.pb.h"
 #include "hparams/value.h"
 #include "hparams/writer.h"
 #include "io_test_util.h"
@@ -122,11 +122,21 @@ class JsonParser {
       if (pos_ >= in_.size()) return false;
       const char e = in_[pos_++];
       switch (e) {
-        case 'n': out->push_back('\n'); break;
-        case 't': out->push_back('\t'); break;
-        case 'r': out->push_back('\r'); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'f':
+          out->push_back('\f');
+          break;
         case 'u': {
           uint32_t cp;
           if (!hex4(&cp)) return false;
@@ -138,7 +148,8 @@ class JsonParser {
           append_utf8(cp, out);
           break;
         }
-        default: out->push_back(e);  // \" \\ \/
+        default:
+          out->push_back(e);  // \" \\ \/
       }
     }
     return false;
@@ -191,8 +202,7 @@ class JsonParser {
     }
     if (literal("null")) return true;
     const size_t start = pos_;
-    while (pos_ < in_.size() && std::strchr("+-.eE0123456789", in_[pos_]) != nullptr &&
-           in_[pos_] != '\0') {
+    while (pos_ < in_.size() && std::strchr("+-.eE0123456789", in_[pos_]) != nullptr && in_[pos_] != '\0') {
       ++pos_;
     }
     if (pos_ == start) return false;
@@ -208,7 +218,8 @@ class JsonParser {
 // A golden JSON file, parsed.
 inline Json read_json(const std::string& relative) {
   Json out;
-  EXPECT_TRUE(JsonParser(test_util::read_bytes(golden_path(relative))).parse(&out)) << "cannot parse " << relative;
+  EXPECT_TRUE(JsonParser(test_util::read_bytes(golden_path(relative))).parse(&out))
+      << "cannot parse " << relative;
   return out;
 }
 
@@ -248,13 +259,11 @@ inline HParams hparams_from_sidecar(const Json& sidecar) {
 }
 
 inline std::vector<std::string> edge_case_names() {
-  return {"edge_big_int",         "edge_bool",          "edge_bool_false",
-          "edge_float_1e-4",      "edge_float_1e15",    "edge_float_1e16",
-          "edge_float_integral",  "edge_float_roundtrip", "edge_inf",
-          "edge_int",             "edge_key_order",     "edge_large_float",
-          "edge_mixed",           "edge_nan",           "edge_negative_float",
-          "edge_negative_zero",   "edge_non_ascii",     "edge_numpy_float32",
-          "edge_small_float",     "edge_string_escapes"};
+  return {"edge_big_int",    "edge_bool",          "edge_bool_false",     "edge_float_1e-4",
+          "edge_float_1e15", "edge_float_1e16",    "edge_float_integral", "edge_float_roundtrip",
+          "edge_inf",        "edge_int",           "edge_key_order",      "edge_large_float",
+          "edge_mixed",      "edge_nan",           "edge_negative_float", "edge_negative_zero",
+          "edge_non_ascii",  "edge_numpy_float32", "edge_small_float",    "edge_string_escapes"};
 }
 
 // The seed experiment (golden README, "The experiment").

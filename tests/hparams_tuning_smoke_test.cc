@@ -31,9 +31,7 @@ constexpr char kTrainLimit[] = "2000";
 
 using RunResult = test_util::ProgramRun;
 
-RunResult run_tuning(const std::string& args) {
-  return test_util::run_program(HPARAMS_TUNING_PATH, args);
-}
+RunResult run_tuning(const std::string& args) { return test_util::run_program(HPARAMS_TUNING_PATH, args); }
 
 std::string fresh_dir(const std::string& name) {
   // Under the test's own temporary directory, removed when the test program exits.
@@ -41,8 +39,8 @@ std::string fresh_dir(const std::string& name) {
   return dir.string();
 }
 
-#define SKIP_WITHOUT_DATASET()                                                       \
-  if (!fs::exists(kDatasetFile)) {                                                   \
+#define SKIP_WITHOUT_DATASET()                                                        \
+  if (!fs::exists(kDatasetFile)) {                                                    \
     GTEST_SKIP() << kDatasetFile << " absent: apt-get install dataset-fashion-mnist"; \
   }
 
@@ -124,8 +122,7 @@ TEST(HParamsTuningSmoke, CallbacksModeLogsEightSucceededKerasStyleRuns) {
 TEST(HParamsTuningSmoke, DirectModeLogsTheTutorialsAccuracyScalarAtStepOne) {
   SKIP_WITHOUT_DATASET();
   const std::string logdir = fresh_dir("direct");
-  const RunResult run =
-      run_tuning("--mode direct --logdir '" + logdir + "' --train-limit " + kTrainLimit);
+  const RunResult run = run_tuning("--mode direct --logdir '" + logdir + "' --train-limit " + kTrainLimit);
   ASSERT_EQ(run.exit_code, 0) << run.output;
   absl::StatusOr<ExperimentView> view = load_experiment(logdir);
   ASSERT_TRUE(view.ok()) << view.status();
@@ -144,8 +141,8 @@ TEST(HParamsTuningSmoke, ASeedGivesTheSameAccuraciesInBothModesAndEveryRun) {
   std::vector<std::map<std::string, double>> results;
   for (const std::string mode : {"direct", "callbacks", "direct"}) {
     const std::string logdir = fresh_dir("seed_" + mode + std::to_string(results.size()));
-    const RunResult run = run_tuning("--mode " + mode + " --seed 7 --logdir '" + logdir +
-                                     "' --train-limit " + kTrainLimit);
+    const RunResult run =
+        run_tuning("--mode " + mode + " --seed 7 --logdir '" + logdir + "' --train-limit " + kTrainLimit);
     ASSERT_EQ(run.exit_code, 0) << run.output;
     absl::StatusOr<ExperimentView> view = load_experiment(logdir);
     ASSERT_TRUE(view.ok()) << view.status();
@@ -161,8 +158,8 @@ TEST(HParamsTuningSmoke, ASeedGivesTheSameAccuraciesInBothModesAndEveryRun) {
 TEST(HParamsTuningSmoke, ASweepOfSingleTrialsEqualsTheOneProcessRun) {
   SKIP_WITHOUT_DATASET();
   const std::string whole = fresh_dir("sweep_whole");
-  const RunResult all = run_tuning("--mode direct --seed 3 --logdir '" + whole +
-                                   "' --train-limit " + kTrainLimit);
+  const RunResult all =
+      run_tuning("--mode direct --seed 3 --logdir '" + whole + "' --train-limit " + kTrainLimit);
   ASSERT_EQ(all.exit_code, 0) << all.output;
 
   const std::string sweep = fresh_dir("sweep_tasks");
@@ -174,10 +171,11 @@ TEST(HParamsTuningSmoke, ASweepOfSingleTrialsEqualsTheOneProcessRun) {
     const RunResult task = run_tuning("--mode direct --seed 3 --trial " + std::to_string(trial) +
                                       " --logdir '" + sweep + "' --train-limit " + kTrainLimit);
     ASSERT_EQ(task.exit_code, 0) << task.output;
-    EXPECT_NE(task.output.find("--- Starting trial: run-" + std::to_string(trial)),
-              std::string::npos) << task.output;
+    EXPECT_NE(task.output.find("--- Starting trial: run-" + std::to_string(trial)), std::string::npos)
+        << task.output;
     EXPECT_EQ(task.output.find("--- Starting trial: run-" + std::to_string((trial + 1) % 8)),
-              std::string::npos) << "trial " << trial << " ran others too";
+              std::string::npos)
+        << "trial " << trial << " ran others too";
   }
   absl::StatusOr<ExperimentView> whole_view = load_experiment(whole);
   absl::StatusOr<ExperimentView> sweep_view = load_experiment(sweep);
@@ -219,8 +217,8 @@ TEST(HParamsTuningSmoke, HelpExitsZeroAndBadFlagsExitTwo) {
   RunResult help = run_tuning("--help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.output.find("--train-limit"), std::string::npos) << help.output;
-  for (const char* bad : {"--mode keras", "--bogus 1", "--seed", "--train-limit 0", "--epochs x",
-                          "--trial 8", "--trial -1", "--trial 1 --config-only"}) {
+  for (const char* bad : {"--mode keras", "--bogus 1", "--seed", "--train-limit 0", "--epochs x", "--trial 8",
+                          "--trial -1", "--trial 1 --config-only"}) {
     const RunResult run = run_tuning(bad);
     EXPECT_EQ(run.exit_code, 2) << bad << "\n" << run.output;
     EXPECT_NE(run.output.find("Usage"), std::string::npos) << bad;
@@ -233,8 +231,7 @@ TEST(HParamsTuningSmoke, AMissingDatasetExitsThreeAndNamesTheDebianPackage) {
   fs::create_directories(empty);
   const RunResult run = run_tuning("--data-dir '" + empty + "' --logdir '" + logdir + "'");
   EXPECT_EQ(run.exit_code, 3) << run.output;
-  EXPECT_NE(run.output.find("apt-get install dataset-fashion-mnist"), std::string::npos)
-      << run.output;
+  EXPECT_NE(run.output.find("apt-get install dataset-fashion-mnist"), std::string::npos) << run.output;
   EXPECT_FALSE(fs::exists(logdir)) << "nothing is logged without data";
 }
 

@@ -71,8 +71,7 @@ TEST(HParamsValidation, ConfigRejectsAnEmptyHParamName) {
 }
 
 TEST(HParamsValidation, ConfigRejectsADuplicateHParamName) {
-  ExpectConfigRejected({HP_DROPOUT, HParam("dropout", Discrete({0.5}))}, METRICS,
-                       {"dropout", "twice"});
+  ExpectConfigRejected({HP_DROPOUT, HParam("dropout", Discrete({0.5}))}, METRICS, {"dropout", "twice"});
 }
 
 TEST(HParamsValidation, ConfigRejectsNaNInADiscreteDomain) {
@@ -98,8 +97,7 @@ TEST(HParamsValidation, ConfigRejectsAnEmptyDiscreteDomain) {
 }
 
 TEST(HParamsValidation, ConfigRejectsNonUtf8Text) {
-  ExpectConfigRejected({HParam("opt", Discrete({"adam", std::string("sg\xff")}))}, METRICS,
-                       {"opt", "UTF-8"});
+  ExpectConfigRejected({HParam("opt", Discrete({"adam", std::string("sg\xff")}))}, METRICS, {"opt", "UTF-8"});
   ExpectConfigRejected({HParam(std::string("bad\xc3"))}, METRICS, {"UTF-8"});
   ExpectConfigRejected({HP_DROPOUT}, {Metric(std::string("acc\xff"))}, {"metric", "UTF-8"});
 }
@@ -112,9 +110,7 @@ TEST(HParamsValidation, ConfigRejectsAnEmptyOrDuplicateMetric) {
 
 // --- One trial's values ----------------------------------------------------------
 
-TEST(HParamsValidation, TrialRejectsAnEmptyName) {
-  ExpectTrialRejected({{"", 0.5}}, {"empty name", "0.5"});
-}
+TEST(HParamsValidation, TrialRejectsAnEmptyName) { ExpectTrialRejected({{"", 0.5}}, {"empty name", "0.5"}); }
 
 TEST(HParamsValidation, TrialRejectsADuplicateName) {
   ExpectTrialRejected({{HP_NUM_UNITS, 16}, {"num_units", 32}}, {"num_units", "32"});
@@ -149,11 +145,10 @@ TEST(HParamsValidation, StrictCheckRejectsAMissingOrExtraHParam) {
       return s.ok() ? w.hparams(trial) : s;
     };
   };
-  ExpectRejected(strict_hparams({{HP_NUM_UNITS, 16}, {HP_DROPOUT, 0.1}}),
-                 absl::StatusCode::kInvalidArgument, {"optimizer"});
-  ExpectRejected(
-      strict_hparams({{HP_NUM_UNITS, 16}, {HP_DROPOUT, 0.1}, {HP_OPTIMIZER, "adam"}, {"seed", 7}}),
-      absl::StatusCode::kInvalidArgument, {"seed", "7"});
+  ExpectRejected(strict_hparams({{HP_NUM_UNITS, 16}, {HP_DROPOUT, 0.1}}), absl::StatusCode::kInvalidArgument,
+                 {"optimizer"});
+  ExpectRejected(strict_hparams({{HP_NUM_UNITS, 16}, {HP_DROPOUT, 0.1}, {HP_OPTIMIZER, "adam"}, {"seed", 7}}),
+                 absl::StatusCode::kInvalidArgument, {"seed", "7"});
 }
 
 TEST(HParamsValidation, WithoutStrictCheckingExtraHParamsAreAccepted) {

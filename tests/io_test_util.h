@@ -12,8 +12,8 @@
 #include <fstream>
 #include <iterator>
 #include <mutex>
-#include <system_error>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -76,8 +76,8 @@ struct ProgramRun {
 // test cases as parallel processes: one output file per process and call.
 inline ProgramRun run_program(const std::string& program, const std::string& args) {
   static int calls = 0;
-  const std::string out_path = ::testing::TempDir() + "hparams_program_output." +
-                               std::to_string(::getpid()) + "." + std::to_string(calls++) + ".txt";
+  const std::string out_path = ::testing::TempDir() + "hparams_program_output." + std::to_string(::getpid()) +
+                               "." + std::to_string(calls++) + ".txt";
   const std::string command = "'" + program + "' " + args + " > '" + out_path + "' 2>&1";
   const int status = std::system(command.c_str());
   ProgramRun result;

@@ -100,7 +100,8 @@ class LogdirSymlinkLoopTest : public ::testing::Test {
   void ExpectTheCleanExperiment() {
     EXPECT_EQ(RunNames(*view_), RunNames(*clean_));
     EXPECT_EQ(RunNames(*runs_), RunNames(*clean_runs_));
-    EXPECT_EQ(testing::to_proto(view_->session_groups).DebugString(), testing::to_proto(clean_->session_groups).DebugString());
+    EXPECT_EQ(testing::to_proto(view_->session_groups).DebugString(),
+              testing::to_proto(clean_->session_groups).DebugString());
   }
 
   std::string logdir_;
@@ -159,7 +160,8 @@ TEST_F(LogdirSymlinkLoopTest, TwoLoopingLinksNamedLikeEventFilesAreUnreadableFil
   fs::create_symlink(a, b);
   load();
   EXPECT_EQ(RunNames(*view_), RunNames(*clean_));
-  EXPECT_EQ(testing::to_proto(view_->session_groups).DebugString(), testing::to_proto(clean_->session_groups).DebugString());
+  EXPECT_EQ(testing::to_proto(view_->session_groups).DebugString(),
+            testing::to_proto(clean_->session_groups).DebugString());
   EXPECT_TRUE(HasUnreadable(view_->diagnostics, a));
   EXPECT_TRUE(HasUnreadable(view_->diagnostics, b));
 }

@@ -27,7 +27,9 @@ constexpr int kTags = 40000;
 constexpr int kEntries = 100000;
 #endif
 
-double cpu_seconds_since(std::clock_t start) { return static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC; }
+double cpu_seconds_since(std::clock_t start) {
+  return static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+}
 
 std::string tag_name(int i) { return "metric_" + std::to_string(i); }
 

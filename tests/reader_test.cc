@@ -83,22 +83,25 @@ TEST(Reader, GoldenLogdirEqualsWhatTensorBoardServes) {
   absl::StatusOr<ExperimentView> view = load_experiment(kGolden + "/logdir");
   ASSERT_TRUE(view.ok()) << view.status();
   EXPECT_THAT(view->diagnostics, ::testing::IsEmpty());
-  ExpectEqualProto(testing::to_proto(view->experiment), GoldenJson<hpb::Experiment>("expected/experiment.json"));
-  ExpectEqualProto(testing::to_proto(view->session_groups), GoldenJson<hpb::ListSessionGroupsResponse>("expected/session_groups.json"));
+  ExpectEqualProto(testing::to_proto(view->experiment),
+                   GoldenJson<hpb::Experiment>("expected/experiment.json"));
+  ExpectEqualProto(testing::to_proto(view->session_groups),
+                   GoldenJson<hpb::ListSessionGroupsResponse>("expected/session_groups.json"));
 }
 
 TEST(Reader, GoldenValidationLogdirEqualsWhatTensorBoardServes) {
   absl::StatusOr<ExperimentView> view = load_experiment(kGolden + "/logdir_validation");
   ASSERT_TRUE(view.ok()) << view.status();
   EXPECT_THAT(view->diagnostics, ::testing::IsEmpty());
-  ExpectEqualProto(testing::to_proto(view->experiment), GoldenJson<hpb::Experiment>("expected_validation/experiment.json"));
+  ExpectEqualProto(testing::to_proto(view->experiment),
+                   GoldenJson<hpb::Experiment>("expected_validation/experiment.json"));
   ExpectEqualProto(testing::to_proto(view->session_groups),
                    GoldenJson<hpb::ListSessionGroupsResponse>("expected_validation/session_groups.json"));
 }
 
 TEST(Reader, RunsAreTheDirectoriesTensorBoardLists) {
-  const std::pair<std::string, std::string> cases[] = {{"logdir", "expected/runs.json"},
-                                                       {"logdir_validation", "expected_validation/runs.json"}};
+  const std::pair<std::string, std::string> cases[] = {
+      {"logdir", "expected/runs.json"}, {"logdir_validation", "expected_validation/runs.json"}};
   for (const auto& [logdir, runs_json] : cases) {
     absl::StatusOr<std::vector<RunFiles>> runs = list_runs(kGolden + "/" + logdir);
     ASSERT_TRUE(runs.ok()) << runs.status();

@@ -72,7 +72,8 @@ ReadResult read_all(const std::string& path, RecordReaderOptions options = {}) {
 
 std::vector<std::string> sample_records() {
   std::vector<std::string> records = {"", "a", "hello world"};
-  for (size_t n : {100u, 4095u, 70000u, 300000u, 1200000u}) records.push_back(random_payload(n, static_cast<uint32_t>(n)));
+  for (size_t n : {100u, 4095u, 70000u, 300000u, 1200000u})
+    records.push_back(random_payload(n, static_cast<uint32_t>(n)));
   records.push_back("last");
   return records;
 }
@@ -97,7 +98,8 @@ TEST(RecordIo, FramedRecordLayoutIsLengthCrcDataCrc) {
   const std::string framed = frame_record(data);
   ASSERT_EQ(framed.size(), 8 + 4 + data.size() + 4);
   EXPECT_EQ(internal::decode_fixed64(framed.data()), data.size());
-  EXPECT_EQ(internal::crc32c_unmask(internal::decode_fixed32(framed.data() + 8)), internal::crc32c_value(framed.data(), 8));
+  EXPECT_EQ(internal::crc32c_unmask(internal::decode_fixed32(framed.data() + 8)),
+            internal::crc32c_value(framed.data(), 8));
   EXPECT_EQ(framed.substr(12, data.size()), data);
   EXPECT_EQ(internal::crc32c_unmask(internal::decode_fixed32(framed.data() + 12 + data.size())),
             internal::crc32c_value(data.data(), data.size()));

@@ -2,8 +2,8 @@
 // few bytes (resynchronisation must stay linear), and length claims that
 // cannot be true (never allocated, never overflowing, never the end of the
 // good records after them).
-#include <ctime>
 #include <cstdint>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -55,7 +55,9 @@ Result read_all(const std::string& path, RecordReaderOptions options = {}) {
 
 // CPU seconds since `start` (from std::clock()): wall time on a loaded
 // machine says little about the algorithm.
-double cpu_seconds_since(std::clock_t start) { return static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC; }
+double cpu_seconds_since(std::clock_t start) {
+  return static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+}
 
 // Every 12 bytes a header whose CRC checks out and whose record (half the
 // file) fits, but whose data CRC does not: before, resync re-CRCed the

@@ -16,7 +16,8 @@ namespace {
 
 using internal::frame_record;
 
-proto::Event make_event(double wall_time, int64_t step, const std::string& tag, float value, bool with_metadata) {
+proto::Event make_event(double wall_time, int64_t step, const std::string& tag, float value,
+                        bool with_metadata) {
   proto::Event event;
   event.set_wall_time(wall_time);
   event.set_step(step);
@@ -30,7 +31,8 @@ proto::Event make_event(double wall_time, int64_t step, const std::string& tag, 
   return event;
 }
 
-std::string hand_encoded(double wall_time, int64_t step, const std::string& tag, float value, bool with_metadata) {
+std::string hand_encoded(double wall_time, int64_t step, const std::string& tag, float value,
+                         bool with_metadata) {
   std::string out(internal::scalar_event_size(wall_time, step, tag.size(), with_metadata), '\0');
   const size_t n = internal::encode_scalar_event(out.data(), wall_time, step, tag, value, with_metadata);
   EXPECT_EQ(n, out.size());
@@ -48,10 +50,23 @@ std::vector<Case> cases() {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const float inf = std::numeric_limits<float>::infinity();
   std::vector<Case> out;
-  const std::vector<std::string> tags = {"a", "accuracy", "loss/train", "épsilon-β", std::string(127, 't'),
-                                         std::string(128, 'u'), std::string(300, 'v'), std::string(20000, 'w')};
-  const std::vector<int64_t> steps = {0,  1,        127,       128,   -1,   -128,
-                                      1 << 20, int64_t{1} << 40, std::numeric_limits<int64_t>::max(),
+  const std::vector<std::string> tags = {"a",
+                                         "accuracy",
+                                         "loss/train",
+                                         "épsilon-β",
+                                         std::string(127, 't'),
+                                         std::string(128, 'u'),
+                                         std::string(300, 'v'),
+                                         std::string(20000, 'w')};
+  const std::vector<int64_t> steps = {0,
+                                      1,
+                                      127,
+                                      128,
+                                      -1,
+                                      -128,
+                                      1 << 20,
+                                      int64_t{1} << 40,
+                                      std::numeric_limits<int64_t>::max(),
                                       std::numeric_limits<int64_t>::min()};
   const std::vector<float> values = {0.0f, -0.0f, 0.8f, -1.5f, 1e-30f, 3.4e38f, nan, inf, -inf};
   const std::vector<double> walls = {1600000001.0, 0.0, -0.0, 1.7e9 + 0.123456, std::nan("")};
@@ -68,7 +83,8 @@ TEST(ScalarEvent, HandEncodingEqualsProtobufSerializationWithMetadata) {
     std::string expected;
     ASSERT_TRUE(make_event(c.wall_time, c.step, c.tag, c.value, true).SerializeToString(&expected));
     ASSERT_EQ(hand_encoded(c.wall_time, c.step, c.tag, c.value, true), expected)
-        << "tag size " << c.tag.size() << " step " << c.step << " value " << c.value << " wall " << c.wall_time;
+        << "tag size " << c.tag.size() << " step " << c.step << " value " << c.value << " wall "
+        << c.wall_time;
   }
 }
 
@@ -77,7 +93,8 @@ TEST(ScalarEvent, HandEncodingEqualsProtobufSerializationWithoutMetadata) {
     std::string expected;
     ASSERT_TRUE(make_event(c.wall_time, c.step, c.tag, c.value, false).SerializeToString(&expected));
     ASSERT_EQ(hand_encoded(c.wall_time, c.step, c.tag, c.value, false), expected)
-        << "tag size " << c.tag.size() << " step " << c.step << " value " << c.value << " wall " << c.wall_time;
+        << "tag size " << c.tag.size() << " step " << c.step << " value " << c.value << " wall "
+        << c.wall_time;
   }
 }
 

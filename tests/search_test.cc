@@ -19,8 +19,7 @@ TEST(GridSearch, ReproducesTheSeedTrialOrder) {
   ASSERT_EQ(grid->size(), 8u);
   const testing::Json names = testing::read_json("group_names.json");
   for (size_t i = 0; i < grid->size(); ++i) {
-    EXPECT_EQ(group_name((*grid)[i]).value(),
-              names.at("hparams_trial_" + std::to_string(i)).text)
+    EXPECT_EQ(group_name((*grid)[i]).value(), names.at("hparams_trial_" + std::to_string(i)).text)
         << i << ": " << (*grid)[i].repr();
     ASSERT_NE((*grid)[i].entries()[0].hparam(), nullptr);  // keyed by HParam
   }
@@ -90,8 +89,7 @@ TEST(RandomSearch, DrawsInDomainAndReproducibly) {
 }
 
 TEST(RandomSearch, RejectsAnHParamWithoutDomain) {
-  EXPECT_EQ(random_search({HParam("free")}, 3, 1).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(random_search({HParam("free")}, 3, 1).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -159,7 +159,8 @@ TEST(Trial, MoveTransfersTheSessionOnce) {
   ASSERT_TRUE(started.ok()) << started.status();
   Trial trial = *std::move(started);
   Trial moved = std::move(trial);
-  EXPECT_EQ(trial.scalar("loss", 1, 1).code(), absl::StatusCode::kFailedPrecondition);  // NOLINT: use after move on purpose
+  EXPECT_EQ(trial.scalar("loss", 1, 1).code(),
+            absl::StatusCode::kFailedPrecondition);                      // NOLINT: use after move on purpose
   EXPECT_EQ(trial.end().code(), absl::StatusCode::kFailedPrecondition);  // NOLINT
   EXPECT_TRUE(moved.scalar("loss", 1, 1).ok());
   EXPECT_TRUE(moved.end().ok());

@@ -99,9 +99,8 @@ TEST(Value, ReprIsPythons) {
       if (testing::string_field(fields, "py_type") == "numpy.float32") continue;  // repr of float32
       const std::string repr = testing::string_field(fields, "repr");
       const Value v = testing::value_from_sidecar(fields);
-      if (v.is_string() && !std::all_of(repr.begin(), repr.end(), [](char c) {
-            return static_cast<unsigned char>(c) < 0x80;
-          })) {
+      if (v.is_string() && !std::all_of(repr.begin(), repr.end(),
+                                        [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
         continue;  // non-ASCII: Python's printable table is not reproduced
       }
       EXPECT_EQ(v.repr(), repr) << name;

@@ -28,14 +28,15 @@ namespace fs = std::filesystem;
 using test_util::make_temp_dir;
 using test_util::read_bytes;
 using test_util::read_events;
-using testing_env::FaultInjectionEnv;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing_env::FaultInjectionEnv;
 
 std::vector<std::string> files_in(const std::string& dir) {
   std::vector<std::string> names;
   std::error_code ignored;
-  for (const auto& entry : fs::directory_iterator(dir, ignored)) names.push_back(entry.path().filename().string());
+  for (const auto& entry : fs::directory_iterator(dir, ignored))
+    names.push_back(entry.path().filename().string());
   return names;
 }
 
@@ -84,7 +85,8 @@ void create_without_threads_then_with_threads(const std::string& logdir) {
   };
   if (writer.ok()) fail("Create succeeded without a thread");
   const std::string message(writer.status().message());
-  if (!absl::IsResourceExhausted(writer.status())) fail("not ResourceExhausted: " + writer.status().ToString());
+  if (!absl::IsResourceExhausted(writer.status()))
+    fail("not ResourceExhausted: " + writer.status().ToString());
   if (message.find("cannot start the writer thread") == std::string::npos) fail("message: " + message);
   if (message.find(logdir) == std::string::npos) fail("no logdir in: " + message);
   if (!files_in(logdir).empty()) fail("Create left a file behind");
@@ -103,7 +105,8 @@ TEST(WriterReliability, ThreadStartFailureIsResourceExhaustedAndLeavesNoFile) {
   // starting threads in the child of a threaded fork).
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   const std::string logdir = make_temp_dir();
-  EXPECT_EXIT(create_without_threads_then_with_threads(logdir), ::testing::ExitedWithCode(0), "all checks passed");
+  EXPECT_EXIT(create_without_threads_then_with_threads(logdir), ::testing::ExitedWithCode(0),
+              "all checks passed");
 }
 
 #if defined(HPARAMS_CLI_PATH) && !defined(HPARAMS_SANITIZER_BUILD)
@@ -113,7 +116,8 @@ TEST(WriterReliability, ThreadStartFailureIsResourceExhaustedAndLeavesNoFile) {
 // breaks.)
 TEST(WriterReliability, CliLogWithoutThreadsExitsTwoWithAMessage) {
   const std::string run = join_path(make_temp_dir(), "run");
-  const CliResult r = run_cli("ulimit -s 4194304 && ulimit -v 1048576 &&", {"log", run, "--hparam", "lr=0.1"});
+  const CliResult r =
+      run_cli("ulimit -s 4194304 && ulimit -v 1048576 &&", {"log", run, "--hparam", "lr=0.1"});
   EXPECT_FALSE(r.signaled) << r.err;
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_THAT(r.err, HasSubstr("cannot start the writer thread"));
@@ -134,8 +138,9 @@ void expect_only_the_version_event(SummaryWriter& writer) {
 TEST(WriterReliability, ScalarTagThatIsNotUtf8IsRejectedAndWritesNothing) {
   auto writer = SummaryWriter::create(make_temp_dir());
   ASSERT_TRUE(writer.ok()) << writer.status();
-  for (const std::string tag : {std::string("bad\xff"), std::string("loss/\xc3"), std::string("a_long_ascii_prefix\xed\xa0\x80"),
-                                std::string("overlong\xc0\xaf")}) {
+  for (const std::string tag :
+       {std::string("bad\xff"), std::string("loss/\xc3"), std::string("a_long_ascii_prefix\xed\xa0\x80"),
+        std::string("overlong\xc0\xaf")}) {
     const absl::Status s = (*writer)->scalar(tag, 0.5, 1);
     EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
     EXPECT_THAT(std::string(s.message()), HasSubstr("not valid UTF-8"));
@@ -146,7 +151,9 @@ TEST(WriterReliability, ScalarTagThatIsNotUtf8IsRejectedAndWritesNothing) {
 TEST(WriterReliability, ScalarTagInUtf8BeyondAsciiIsWritten) {
   auto writer = SummaryWriter::create(make_temp_dir());
   ASSERT_TRUE(writer.ok()) << writer.status();
-  const std::string tag = "pr\xc3\xa9" "cision/\xe6\xa0\xa1\xe9\xaa\x8c/\xf0\x9f\x93\x88";
+  const std::string tag =
+      "pr\xc3\xa9"
+      "cision/\xe6\xa0\xa1\xe9\xaa\x8c/\xf0\x9f\x93\x88";
   ASSERT_TRUE((*writer)->scalar(tag, 0.5, 1).ok());
   ASSERT_TRUE((*writer)->close().ok());
   const std::vector<proto::Event> events = read_events((*writer)->path());
@@ -309,7 +316,7 @@ TEST(WriterReliability, AnInheritedWriterInAForkedChildFailsAndWritesNothing) {
     summary.add_value()->set_tag("child");
     if (!absl::IsFailedPrecondition((*writer)->write_summary(summary, 2))) failures |= 8;
     if (!absl::IsFailedPrecondition((*writer)->close())) failures |= 16;
-    writer->reset();  // neither hangs, aborts, nor writes the parent's buffered bytes
+    writer->reset();                   // neither hangs, aborts, nor writes the parent's buffered bytes
 #if !defined(HPARAMS_SANITIZER_BUILD)  // TSan refuses threads after a multi-threaded fork
     auto own = SummaryWriter::create(child_dir);
     if (!own.ok() || !(*own)->scalar("child", 3.0, 3).ok() || !(*own)->close().ok()) failures |= 32;
@@ -373,7 +380,8 @@ TEST(WriterReliability, PosixEnvReportsTheDirectoriesItCreatedAndSyncsThem) {
   const std::string root = make_temp_dir();
   std::vector<std::string> created;
   ASSERT_TRUE(env->create_dirs_reporting(join_path(root, "a/b/c"), &created).ok());
-  EXPECT_THAT(created, ::testing::ElementsAre(join_path(root, "a"), join_path(root, "a/b"), join_path(root, "a/b/c")));
+  EXPECT_THAT(created,
+              ::testing::ElementsAre(join_path(root, "a"), join_path(root, "a/b"), join_path(root, "a/b/c")));
   created.clear();
   ASSERT_TRUE(env->create_dirs_reporting(join_path(root, "a/b/d"), &created).ok());
   EXPECT_THAT(created, ::testing::ElementsAre(join_path(root, "a/b/d")));

@@ -83,7 +83,9 @@ WriterService* service() {
   return *s;
 }
 
-std::string record(int thread, int seq) { return "t" + std::to_string(thread) + " " + std::to_string(seq) + "\n"; }
+std::string record(int thread, int seq) {
+  return "t" + std::to_string(thread) + " " + std::to_string(seq) + "\n";
+}
 
 // Every "t<thread> <seq>" line, checked to be complete and in order per
 // thread; returns the number of lines.
@@ -124,8 +126,8 @@ TEST(WriterService, ManyStreamsTimesManyThreadsKeepEveryRecordInPerThreadOrder) 
   std::vector<std::shared_ptr<WriterService::Stream>> streams;
   for (int i = 0; i < kStreams; ++i) {
     files.push_back(std::make_shared<FileState>());
-    streams.push_back(service()->add_stream(std::make_unique<MemoryFile>(files.back()), "mem" + std::to_string(i),
-                                            absl::Milliseconds(50)));
+    streams.push_back(service()->add_stream(std::make_unique<MemoryFile>(files.back()),
+                                            "mem" + std::to_string(i), absl::Milliseconds(50)));
   }
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
@@ -196,7 +198,9 @@ void close_racing_appends_keeps_every_accepted_record() {
   std::string line;
   while (std::getline(in, line)) {
     int t = -1, seq = -1;
-    ASSERT_EQ(std::sscanf(line.c_str(), "t%d %d", &t, &seq), 2) << line << " at byte " << in.tellg() << " of " << contents(*file).size() << " accepted " << accepted[0] << " " << accepted[1] << " " << accepted[2] << " " << accepted[3];
+    ASSERT_EQ(std::sscanf(line.c_str(), "t%d %d", &t, &seq), 2)
+        << line << " at byte " << in.tellg() << " of " << contents(*file).size() << " accepted "
+        << accepted[0] << " " << accepted[1] << " " << accepted[2] << " " << accepted[3];
     ASSERT_EQ(seq, seen[t]) << line << " at byte " << in.tellg();
     seen[t] = seq + 1;
   }
@@ -231,14 +235,16 @@ TEST(WriterService, TheAsymmetricFenceIsUsedWhereverTheKernelOffersIt) {
   if (offered < 0 || (offered & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) {
     GTEST_SKIP() << "this kernel (or a seccomp filter) does not offer MEMBARRIER_CMD_PRIVATE_EXPEDITED";
   }
-  EXPECT_TRUE(light_fence_is_enough()) << "the kernel offers membarrier, yet scalar() uses the slower locked publish";
+  EXPECT_TRUE(light_fence_is_enough())
+      << "the kernel offers membarrier, yet scalar() uses the slower locked publish";
 }
 #endif
 
 TEST(WriterService, AFailingFileIsStickyForItsStreamWhileOthersKeepGoing) {
   auto bad_file = std::make_shared<FileState>();
   auto good_file = std::make_shared<FileState>();
-  auto bad = service()->add_stream(std::make_unique<MemoryFile>(bad_file, 1000), "bad", absl::Milliseconds(5));
+  auto bad =
+      service()->add_stream(std::make_unique<MemoryFile>(bad_file, 1000), "bad", absl::Milliseconds(5));
   auto good = service()->add_stream(std::make_unique<MemoryFile>(good_file), "good", absl::Milliseconds(5));
   std::thread bad_writer([&] {
     // Enough to fill the ring many times over: the blocked caller must be
@@ -261,7 +267,8 @@ TEST(WriterService, AFailingFileIsStickyForItsStreamWhileOthersKeepGoing) {
 
 TEST(WriterService, StreamsOpenedAndClosedWhileOthersWrite) {
   auto steady_file = std::make_shared<FileState>();
-  auto steady = service()->add_stream(std::make_unique<MemoryFile>(steady_file), "steady", absl::Milliseconds(5));
+  auto steady =
+      service()->add_stream(std::make_unique<MemoryFile>(steady_file), "steady", absl::Milliseconds(5));
   std::atomic<bool> stop{false};
   int written = 0;
   std::thread writer([&] {
@@ -314,7 +321,8 @@ TEST(WriterService, AThousandStreamsShareOneIoThread) {
   std::vector<std::shared_ptr<WriterService::Stream>> streams;
   for (int i = 0; i < 1000; ++i) {
     files.push_back(std::make_shared<FileState>());
-    streams.push_back(service()->add_stream(std::make_unique<MemoryFile>(files.back()), "many", absl::Seconds(2)));
+    streams.push_back(
+        service()->add_stream(std::make_unique<MemoryFile>(files.back()), "many", absl::Seconds(2)));
   }
   for (int seq = 0; seq < 10; ++seq) {
     for (auto& s : streams) ASSERT_TRUE(s->append(record(0, seq)).ok());

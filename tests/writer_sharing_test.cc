@@ -23,8 +23,8 @@ namespace hp {
 namespace {
 
 using test_util::make_temp_dir;
-using testing_env::FaultInjectionEnv;
 using ::testing::HasSubstr;
+using testing_env::FaultInjectionEnv;
 
 #if defined(HPARAMS_SANITIZER_BUILD) || defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr int kScale = 1;

@@ -39,9 +39,9 @@ using google::protobuf::util::MessageDifferencer;
 using test_util::make_temp_dir;
 using test_util::read_bytes;
 using test_util::read_events;
-using testing_env::FaultInjectionEnv;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
+using testing_env::FaultInjectionEnv;
 
 // Sanitizer builds shrink the heavy tests. The build defines
 // HPARAMS_SANITIZER_BUILD (TSan builds hide __SANITIZE_THREAD__ for protobuf).
@@ -80,7 +80,8 @@ TEST(SummaryWriter, NamesTheFileLikeTensorBoardAndStartsWithFileVersion) {
   ASSERT_NE(writer, nullptr);
   EXPECT_EQ(writer->logdir(), dir);
   const std::string name = writer->path().substr(dir.size() + 1);
-  EXPECT_TRUE(std::regex_match(name, std::regex(R"(events\.out\.tfevents\.1600000123\.testhost\.4242\.\d+\.v2)")))
+  EXPECT_TRUE(
+      std::regex_match(name, std::regex(R"(events\.out\.tfevents\.1600000123\.testhost\.4242\.\d+\.v2)")))
       << name;
   ASSERT_TRUE(writer->close().ok());
   const auto events = read_events(writer->path());
@@ -128,7 +129,8 @@ TEST(SummaryWriter, ScalarDecodesToTheGoldenSummary) {
 TEST(SummaryWriter, MetadataGoesOnTheFirstEventOfEachTagOnly) {
   auto writer = create(make_temp_dir());
   for (int step = 0; step < 3; ++step) {
-    for (const char* tag : {"loss", "accuracy", "lr"}) ASSERT_TRUE(writer->scalar(tag, step * 0.5, step).ok());
+    for (const char* tag : {"loss", "accuracy", "lr"})
+      ASSERT_TRUE(writer->scalar(tag, step * 0.5, step).ok());
   }
   ASSERT_TRUE(writer->close().ok());
   const auto events = read_events(writer->path());
@@ -607,7 +609,8 @@ TEST(SummaryWriter, HParamsEventIsByteForByteTheProtobufSerializationOfHParamsPb
       {HParams{{lr, 0.01}, {layers, 3}, {optimizer, "adam"}}, std::nullopt, std::nullopt},
       {HParams{{optimizer, ""}, {layers, -8}, {lr, 1e-4}}, std::string("trial-7"), 0.0},
       {HParams{{"z", false}, {"a", true}, {"m", std::nan("")}, {"neg", -0.0}}, std::nullopt, -0.0},
-      {HParams{{"caf\xC3\xA9", "\xE2\x82\xAC \"q\"\n"}, {long_name, std::string(200, 'v')}}, std::string(""), 12.5},
+      {HParams{{"caf\xC3\xA9", "\xE2\x82\xAC \"q\"\n"}, {long_name, std::string(200, 'v')}}, std::string(""),
+       12.5},
       {HParams{}, std::nullopt, 3.0},
   };
   for (const Case& c : cases) ASSERT_TRUE(writer->hparams(c.trial, c.trial_id, c.start).ok());

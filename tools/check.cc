@@ -33,10 +33,14 @@ std::string Describe(const Value& v) {
 
 std::string TypeName(DataType type) {
   switch (type) {
-    case DATA_TYPE_STRING: return "string";
-    case DATA_TYPE_BOOL: return "bool";
-    case DATA_TYPE_FLOAT64: return "number";
-    default: return "unset";
+    case DATA_TYPE_STRING:
+      return "string";
+    case DATA_TYPE_BOOL:
+      return "bool";
+    case DATA_TYPE_FLOAT64:
+      return "number";
+    default:
+      return "unset";
   }
 }
 
@@ -134,11 +138,11 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
     }
     std::string message;
     if (!places.empty()) {
-      message = absl::StrFormat("%s is in no session run: found `%s` in %s; %s", what, metric.name.tag,
-                                ListSome(places),
-                                suggestion.empty() ? "those runs belong to no session; log hparams() in the run "
-                                                     "directory that holds them (or its parent)"
-                                                   : suggestion);
+      message = absl::StrFormat(
+          "%s is in no session run: found `%s` in %s; %s", what, metric.name.tag, ListSome(places),
+          suggestion.empty() ? "those runs belong to no session; log hparams() in the run "
+                               "directory that holds them (or its parent)"
+                             : suggestion);
     } else if (!similar.empty()) {
       std::vector<std::string> found;
       for (const auto& [tag, in_groups] : similar) {
@@ -150,16 +154,19 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
       const auto& [tag, in_groups] = *similar.begin();
       message = absl::StrFormat(
           "%s is logged in no run, but the sessions have %s. A metric is found by its tag AND its group (the "
-          "subdirectory of the session run), so renaming the tag alone still leaves the column empty; configure "
+          "subdirectory of the session run), so renaming the tag alone still leaves the column empty; "
+          "configure "
           "%s",
           what, absl::StrJoin(found, " and "), MetricFix(tag, in_groups));
     } else if (!nearby_tags.empty()) {
-      message = absl::StrFormat("%s is logged in no run; the sessions have scalar tags %s: is the tag misspelled?",
-                                what, ListSome({nearby_tags.begin(), nearby_tags.end()}));
+      message =
+          absl::StrFormat("%s is logged in no run; the sessions have scalar tags %s: is the tag misspelled?",
+                          what, ListSome({nearby_tags.begin(), nearby_tags.end()}));
     } else {
-      message = absl::StrFormat("%s is logged in no run, and no session has any scalar; log it with "
-                                "scalar(\"%s\", value, step) in each trial's run directory",
-                                what, metric.name.tag);
+      message = absl::StrFormat(
+          "%s is logged in no run, and no session has any scalar; log it with "
+          "scalar(\"%s\", value, step) in each trial's run directory",
+          what, metric.name.tag);
     }
     findings->push_back({"metric_not_found", message});
   }
@@ -174,11 +181,11 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
   if (!empty.empty()) {
     findings->push_back(
         {"session_without_metrics",
-         absl::StrFormat("%d session%s ha%s no value for any configured metric (%s); the dashboard shows them "
-                         "with empty metric columns. Log the metrics in the trial's run directory (or the "
-                         "metric's group subdirectory)",
-                         empty.size(), empty.size() == 1 ? "" : "s", empty.size() == 1 ? "s" : "ve",
-                         ListSome(empty))});
+         absl::StrFormat(
+             "%d session%s ha%s no value for any configured metric (%s); the dashboard shows them "
+             "with empty metric columns. Log the metrics in the trial's run directory (or the "
+             "metric's group subdirectory)",
+             empty.size(), empty.size() == 1 ? "" : "s", empty.size() == 1 ? "s" : "ve", ListSome(empty))});
   }
 }
 
@@ -187,7 +194,8 @@ void CheckRootSession(const ExperimentView& view, std::vector<Finding>* findings
   if (root == nullptr || !root->session_start) return;
   std::vector<std::string> below;
   for (const RunData& run : view.runs) {
-    if (run.name != "." && !run.scalars.empty() && SessionAbove(view, run.name).empty()) below.push_back(run.name);
+    if (run.name != "." && !run.scalars.empty() && SessionAbove(view, run.name).empty())
+      below.push_back(run.name);
   }
   bool grouped_metric = false;
   for (const MetricInfo& metric : view.experiment.metric_infos) {
@@ -196,10 +204,11 @@ void CheckRootSession(const ExperimentView& view, std::vector<Finding>* findings
   if (below.empty() && !grouped_metric) return;
   findings->push_back(
       {"session_in_root",
-       absl::StrFormat("the logdir root holds a session start; TensorBoard never finds a root session's metrics "
-                       "in subdirectories%s. Write each trial's hparams into its own run directory "
-                       "(e.g. LOGDIR/run-0) instead of the logdir root",
-                       below.empty() ? "" : " (scalars in " + ListSome(below) + " are lost)")});
+       absl::StrFormat(
+           "the logdir root holds a session start; TensorBoard never finds a root session's metrics "
+           "in subdirectories%s. Write each trial's hparams into its own run directory "
+           "(e.g. LOGDIR/run-0) instead of the logdir root",
+           below.empty() ? "" : " (scalars in " + ListSome(below) + " are lost)")});
 }
 
 void CheckHParams(const ExperimentView& view, std::vector<Finding>* findings) {
@@ -223,9 +232,10 @@ void CheckHParams(const ExperimentView& view, std::vector<Finding>* findings) {
       if (info.type != DATA_TYPE_UNSET && type != info.type) {
         findings->push_back(
             {"hparam_wrong_type",
-             absl::StrFormat("run '%s': hparam '%s' = %s is a %s, but the config declares a %s; log the value "
-                             "with the declared type",
-                             run.name, name, Describe(value), TypeName(type), TypeName(info.type))});
+             absl::StrFormat(
+                 "run '%s': hparam '%s' = %s is a %s, but the config declares a %s; log the value "
+                 "with the declared type",
+                 run.name, name, Describe(value), TypeName(type), TypeName(info.type))});
         continue;
       }
       if (info.domain_discrete) {
@@ -238,9 +248,10 @@ void CheckHParams(const ExperimentView& view, std::vector<Finding>* findings) {
         if (!in) {
           findings->push_back(
               {"hparam_out_of_domain",
-               absl::StrFormat("run '%s': hparam '%s' = %s is not one of the config's values {%s}; add it to the "
-                               "domain or fix the trial",
-                               run.name, name, Describe(value), absl::StrJoin(allowed, ", "))});
+               absl::StrFormat(
+                   "run '%s': hparam '%s' = %s is not one of the config's values {%s}; add it to the "
+                   "domain or fix the trial",
+                   run.name, name, Describe(value), absl::StrJoin(allowed, ", "))});
         }
       } else if (info.domain_interval && type == DATA_TYPE_FLOAT64) {
         double v = value.as_double();
@@ -248,10 +259,11 @@ void CheckHParams(const ExperimentView& view, std::vector<Finding>* findings) {
         if (!(v >= interval.min_value && v <= interval.max_value)) {
           findings->push_back(
               {"hparam_out_of_domain",
-               absl::StrFormat("run '%s': hparam '%s' = %s is outside the config's interval [%s, %s]; widen the "
-                               "interval or fix the trial",
-                               run.name, name, Describe(value), FormatNumber(interval.min_value),
-                               FormatNumber(interval.max_value))});
+               absl::StrFormat(
+                   "run '%s': hparam '%s' = %s is outside the config's interval [%s, %s]; widen the "
+                   "interval or fix the trial",
+                   run.name, name, Describe(value), FormatNumber(interval.min_value),
+                   FormatNumber(interval.max_value))});
         }
       }
     }
@@ -262,9 +274,10 @@ void CheckRunsWithoutSession(const ExperimentView& view, std::vector<Finding>* f
   bool any_session = false;
   for (const RunData& run : view.runs) any_session |= run.session_start.has_value();
   if (!any_session) {
-    findings->push_back({"no_sessions",
-                         "no run holds a session start (hparams() was never called), so the dashboard is empty; "
-                         "call hparams() (or `hparams log RUN_DIR --hparam ...`) in each trial's run directory"});
+    findings->push_back(
+        {"no_sessions",
+         "no run holds a session start (hparams() was never called), so the dashboard is empty; "
+         "call hparams() (or `hparams log RUN_DIR --hparam ...`) in each trial's run directory"});
     return;
   }
   for (const RunData& run : view.runs) {
@@ -272,9 +285,10 @@ void CheckRunsWithoutSession(const ExperimentView& view, std::vector<Finding>* f
     if (run.scalars.empty()) continue;  // e.g. the root holding only the config
     findings->push_back(
         {"run_without_session",
-         absl::StrFormat("run '%s' has scalars but no session start in it or a parent directory, so the "
-                         "dashboard ignores it; call hparams() in it (or move it under a trial's run directory)",
-                         run.name)});
+         absl::StrFormat(
+             "run '%s' has scalars but no session start in it or a parent directory, so the "
+             "dashboard ignores it; call hparams() in it (or move it under a trial's run directory)",
+             run.name)});
   }
 }
 

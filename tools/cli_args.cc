@@ -51,7 +51,8 @@ absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& argv, const std::
     }
     const FlagSpec* spec = nullptr;
     for (const FlagSpec& s : specs) {
-      if (s.name == name || (!s.short_name.empty() && s.short_name == name && word.rfind("--", 0) != 0)) spec = &s;
+      if (s.name == name || (!s.short_name.empty() && s.short_name == name && word.rfind("--", 0) != 0))
+        spec = &s;
     }
     if (spec == nullptr) {
       // A negative number is a positional argument, not a flag.
@@ -79,9 +80,9 @@ absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& argv, const std::
   }
   if (args.has("help")) return args;
   if (args.positional.size() < min_positional) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("expected %d argument%s, got %d", min_positional, min_positional == 1 ? "" : "s",
-                        args.positional.size()));
+    return absl::InvalidArgumentError(absl::StrFormat("expected %d argument%s, got %d", min_positional,
+                                                      min_positional == 1 ? "" : "s",
+                                                      args.positional.size()));
   }
   if (args.positional.size() > max_positional) {
     return absl::InvalidArgumentError(

@@ -15,7 +15,10 @@ namespace hp::cli {
 struct FlagSpec {
   FlagSpec(std::string name, bool takes_value = true, bool repeatable = false,  // NOLINT: implicit on purpose
            std::string short_name = "")
-      : name(std::move(name)), takes_value(takes_value), repeatable(repeatable), short_name(std::move(short_name)) {}
+      : name(std::move(name)),
+        takes_value(takes_value),
+        repeatable(repeatable),
+        short_name(std::move(short_name)) {}
   std::string name;         // long name without dashes, e.g. "sort"
   bool takes_value = true;  // false: a boolean switch
   bool repeatable = false;  // may be given more than once

@@ -61,7 +61,8 @@ Rows are in TensorBoard's order (by group name) unless sorted.
   --desc         sort descending
 )";
 
-constexpr char kExportHelp[] = R"(usage: hparams export LOGDIR --format csv|json|markdown [--sort COLUMN] [--desc]
+constexpr char kExportHelp[] =
+    R"(usage: hparams export LOGDIR --format csv|json|markdown [--sort COLUMN] [--desc]
 
 Writes the table of 'hparams show' to stdout, as the dashboard's download:
   csv       header row, then one row per session group
@@ -93,7 +94,8 @@ each ("CODE: message"), and exits 1 if there is any:
   unsupported_hparam_value a null, list or struct hparam value (not shown)
 )";
 
-constexpr char kConfigHelp[] = R"(usage: hparams config LOGDIR --hparam SPEC... [--metric SPEC...] [--time SECS]
+constexpr char kConfigHelp[] =
+    R"(usage: hparams config LOGDIR --hparam SPEC... [--metric SPEC...] [--time SECS]
 
 Writes the experiment config (what hp::SummaryWriter::hparams_config writes)
 to a new event file in LOGDIR, created if needed.
@@ -201,7 +203,8 @@ int RunShowOrExport(const std::string& command, const std::vector<std::string>& 
   }
   if (format == "text") {
     std::cout << RenderText(table);
-    if (table.rows.empty()) std::cerr << "no sessions in " << logdir << "; run 'hparams check " << logdir << "'\n";
+    if (table.rows.empty())
+      std::cerr << "no sessions in " << logdir << "; run 'hparams check " << logdir << "'\n";
   } else if (format == "csv") {
     std::cout << RenderCsv(table);
   } else if (format == "json") {
@@ -268,7 +271,8 @@ int RunConfig(const std::vector<std::string>& argv) {
     if (!metric.ok()) return UsageError("config", std::string(metric.status().message()));
     metrics.push_back(*std::move(metric));
   }
-  if (hparams.empty() && metrics.empty()) return UsageError("config", "give at least one --hparam or --metric");
+  if (hparams.empty() && metrics.empty())
+    return UsageError("config", "give at least one --hparam or --metric");
   auto time = TimeFlag(*args);
   if (!time.ok()) return UsageError("config", std::string(time.status().message()));
   // Validate before creating anything, so bad input writes nothing.
@@ -298,8 +302,8 @@ absl::StatusOr<SessionStatus> ParseStatus(const std::string& text) {
 }
 
 int RunLog(const std::vector<std::string>& argv) {
-  auto args = ParseArgs(argv, {{"hparam", true, true}, {"trial-id"}, {"scalar", true, true}, {"status"}, {"time"}},
-                        1, 1);
+  auto args = ParseArgs(
+      argv, {{"hparam", true, true}, {"trial-id"}, {"scalar", true, true}, {"status"}, {"time"}}, 1, 1);
   if (!args.ok()) return UsageError("log", std::string(args.status().message()));
   if (args->has("help")) {
     std::cout << kLogHelp;
@@ -338,10 +342,12 @@ int RunLog(const std::vector<std::string>& argv) {
   auto writer = SummaryWriter::create(args->positional[0], WriterOptionsFor(*time));
   if (!writer.ok()) return Failure("log", writer.status());
   absl::Status s = (*writer)->hparams(hparams, trial_id, *time);
-  for (size_t i = 0; s.ok() && i < scalars.size(); ++i) s = (*writer)->scalar(scalars[i].tag, scalars[i].value, scalars[i].step);
+  for (size_t i = 0; s.ok() && i < scalars.size(); ++i)
+    s = (*writer)->scalar(scalars[i].tag, scalars[i].value, scalars[i].step);
   if (s.ok() && status) s = (*writer)->session_end(*status, *time);
   absl::Status closed = (*writer)->close();
-  if (!s.ok()) return absl::IsInvalidArgument(s) ? UsageError("log", std::string(s.message())) : Failure("log", s);
+  if (!s.ok())
+    return absl::IsInvalidArgument(s) ? UsageError("log", std::string(s.message())) : Failure("log", s);
   if (!closed.ok()) return Failure("log", closed);
   return kOk;
 }
@@ -434,7 +440,8 @@ int RunSample(const std::vector<std::string>& argv) {
   const long long n = static_cast<long long>(*n_parsed);
   std::string seed_text = args->get("seed", "0");
   auto seed_parsed = ParseUnsigned(seed_text, "--seed");
-  if (!seed_parsed.ok()) return UsageError("sample", "--seed '" + seed_text + "' is not a non-negative integer");
+  if (!seed_parsed.ok())
+    return UsageError("sample", "--seed '" + seed_text + "' is not a non-negative integer");
   const uint64_t seed = *seed_parsed;
   auto hparams = ConfigHParams(args->positional[0]);
   if (!hparams.ok()) return Failure("sample", hparams.status());

@@ -10,8 +10,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
 namespace hp::cli {
@@ -157,7 +157,8 @@ absl::StatusOr<double> FloatLiteralValue(const std::string& text, const std::str
   const std::string lower = absl::AsciiStrToLower(text);
   if (std::isinf(v) && !absl::StrContains(lower, "inf")) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: '%s' is beyond the largest double (about 1.8e308); write inf if you mean infinity", context, text));
+        "%s: '%s' is beyond the largest double (about 1.8e308); write inf if you mean infinity", context,
+        text));
   }
   return v;
 }
@@ -183,12 +184,13 @@ absl::StatusOr<Value> ParseIntValue(const std::string& text, const std::string& 
     return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not an integer", context, text));
   }
   if (literal->overflow || (literal->negative && literal->magnitude > (uint64_t{1} << 63))) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: '%s' is outside the integer range [-2^63, 2^64-1]; write float:%s or str:%s", context, text, text,
-        text));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: '%s' is outside the integer range [-2^63, 2^64-1]; write float:%s or str:%s",
+                        context, text, text, text));
   }
   if (literal->negative) return Value(static_cast<int64_t>(uint64_t{0} - literal->magnitude));
-  if (literal->magnitude <= static_cast<uint64_t>(INT64_MAX)) return Value(static_cast<int64_t>(literal->magnitude));
+  if (literal->magnitude <= static_cast<uint64_t>(INT64_MAX))
+    return Value(static_cast<int64_t>(literal->magnitude));
   return Value(literal->magnitude);
 }
 
@@ -218,8 +220,8 @@ absl::Status ParseAttributes(const std::vector<std::string>& parts, const std::s
     bool known = false;
     for (const auto& a : allowed) known |= a == key;
     if (eq == std::string::npos || !known) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "'%s': unknown attribute '%s'; use %s", spec, parts[i], absl::StrJoin(allowed, "=..., ") + "=..."));
+      return absl::InvalidArgumentError(absl::StrFormat("'%s': unknown attribute '%s'; use %s", spec,
+                                                        parts[i], absl::StrJoin(allowed, "=..., ") + "=..."));
     }
     out->emplace_back(key, Unescape(parts[i].substr(eq + 1)));
   }
@@ -287,7 +289,8 @@ absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec) {
   std::string domain = head.substr(eq + 1);
   size_t colon = domain.find(':');
   std::string usage = absl::StrFormat(
-      "--hparam '%s': write NAME=TYPE:VALUES, TYPE one of int, float, real, str, bool, e.g. num_units=int:16,32, "
+      "--hparam '%s': write NAME=TYPE:VALUES, TYPE one of int, float, real, str, bool, e.g. "
+      "num_units=int:16,32, "
       "layers=int:1..10, dropout=real:0.1..0.2, optimizer=str:adam,sgd",
       spec);
   if (name.empty() || colon == std::string::npos) return absl::InvalidArgumentError(usage);
@@ -316,10 +319,10 @@ absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec) {
     return HParam(name, Domain(*interval), display_name, description);
   }
   if (type == "real") {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("--hparam '%s': a real domain is an interval MIN..MAX (e.g. real:0.1..0.2); for a list "
-                        "of floats use float:0.1,0.2",
-                        spec));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--hparam '%s': a real domain is an interval MIN..MAX (e.g. real:0.1..0.2); for a list "
+        "of floats use float:0.1,0.2",
+        spec));
   }
   std::vector<Value> list;
   for (const std::string& escaped : SplitSpec(values, ',')) {

@@ -37,10 +37,14 @@ std::string JsonString(const std::string& s) { return Value(s).json(); }
 
 std::string StatusName(SessionStatus status) {
   switch (status) {
-    case STATUS_SUCCESS: return "success";
-    case STATUS_FAILURE: return "failure";
-    case STATUS_RUNNING: return "running";
-    default: return "unknown";
+    case STATUS_SUCCESS:
+      return "success";
+    case STATUS_FAILURE:
+      return "failure";
+    case STATUS_RUNNING:
+      return "running";
+    default:
+      return "unknown";
   }
 }
 
@@ -142,8 +146,8 @@ Table BuildTable(const ExperimentView& view) {
   for (const HParamInfo& info : view.experiment.hparam_infos) {
     // A config may list a name twice (Python allows it); one column each.
     if (!configured.insert(info.name).second) continue;
-    table.columns.push_back(
-        {Column::Kind::kHParam, info.display_name.empty() ? info.name : info.display_name, info.name, "", ""});
+    table.columns.push_back({Column::Kind::kHParam, info.display_name.empty() ? info.name : info.display_name,
+                             info.name, "", ""});
   }
   // TensorBoard's groups carry hparams the config does not list; they come
   // after the configured ones, by name.
@@ -159,14 +163,16 @@ Table BuildTable(const ExperimentView& view) {
   for (const MetricInfo& info : view.experiment.metric_infos) {
     if (!metric_keys.insert(MetricKey(info.name)).second) continue;
     std::string header = info.display_name.empty() ? MetricKey(info.name) : info.display_name;
-    table.columns.push_back({Column::Kind::kMetric, header, MetricKey(info.name), info.name.group, info.name.tag});
+    table.columns.push_back(
+        {Column::Kind::kMetric, header, MetricKey(info.name), info.name.group, info.name.tag});
   }
   // Two metrics shown under one name (e.g. "Accuracy" for train and
   // validation) are told apart by their key.
   std::map<std::string, int> header_count;
   for (size_t i = first_metric; i < table.columns.size(); ++i) ++header_count[table.columns[i].header];
   for (size_t i = first_metric; i < table.columns.size(); ++i) {
-    if (header_count[table.columns[i].header] > 1) table.columns[i].header += " (" + table.columns[i].key + ")";
+    if (header_count[table.columns[i].header] > 1)
+      table.columns[i].header += " (" + table.columns[i].key + ")";
   }
   table.columns.push_back({Column::Kind::kStatus, "Status", "", "", ""});
 
@@ -236,8 +242,8 @@ absl::Status SortTable(Table* table, const std::string& name, bool descending) {
     for (const Column& c : table->columns) {
       if (c.kind == Column::Kind::kMetric || c.kind == Column::Kind::kHParam) names.push_back(c.key);
     }
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "--sort '%s' names no column; use one of: %s", name, names.empty() ? "(none)" : absl::StrJoin(names, ", ")));
+    return absl::InvalidArgumentError(absl::StrFormat("--sort '%s' names no column; use one of: %s", name,
+                                                      names.empty() ? "(none)" : absl::StrJoin(names, ", ")));
   }
   std::stable_sort(table->rows.begin(), table->rows.end(), [&](const Table::Row& a, const Table::Row& b) {
     const Cell& x = a.cells[index];
@@ -333,8 +339,12 @@ std::string RenderJson(const Table& table) {
       const Column& c = table.columns[i];
       const Cell& cell = row.cells[i];
       switch (c.kind) {
-        case Column::Kind::kRuns: sessions = cell.json; break;
-        case Column::Kind::kStatus: status = cell.json; break;
+        case Column::Kind::kRuns:
+          sessions = cell.json;
+          break;
+        case Column::Kind::kStatus:
+          status = cell.json;
+          break;
         case Column::Kind::kHParam:
           if (!cell.missing) hparams.push_back(JsonString(c.key) + ": " + cell.json);
           break;

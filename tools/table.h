@@ -14,8 +14,8 @@
 namespace hp::cli {
 
 struct Cell {
-  std::string text;               // as shown; "" when missing
-  std::optional<double> number;   // for sorting numbers numerically
+  std::string text;              // as shown; "" when missing
+  std::optional<double> number;  // for sorting numbers numerically
   bool missing = true;
   // For JSON: the value as a JSON literal ("0.1", "\"adam\"", "true").
   std::string json;

@@ -34,8 +34,8 @@ absl::StatusOr<ImageSet> load_split(const std::string& dir, const std::string& p
   }
   for (size_t i = 0; i < labels->data.size(); ++i) {
     if (labels->data[i] >= kNumClasses) {
-      return absl::DataLossError(absl::StrCat(labels_path, ": label ", int{labels->data[i]},
-                                              " at index ", i, " is not in 0..9"));
+      return absl::DataLossError(
+          absl::StrCat(labels_path, ": label ", int{labels->data[i]}, " at index ", i, " is not in 0..9"));
     }
   }
   ImageSet set;

@@ -61,9 +61,9 @@ absl::StatusOr<IdxArray> read_idx_gz(const std::string& path, int expected_rank)
   if (got != 4 || magic[0] != 0 || magic[1] != 0 || magic[2] != kUnsignedByteType ||
       magic[3] != expected_rank) {
     return absl::DataLossError(absl::StrFormat(
-        "%s: not an unsigned-byte IDX file of rank %d (magic %02x %02x %02x %02x, want 00 00 08 %02x)",
-        path, expected_rank, got > 0 ? magic[0] : 0, got > 1 ? magic[1] : 0,
-        got > 2 ? magic[2] : 0, got > 3 ? magic[3] : 0, expected_rank));
+        "%s: not an unsigned-byte IDX file of rank %d (magic %02x %02x %02x %02x, want 00 00 08 %02x)", path,
+        expected_rank, got > 0 ? magic[0] : 0, got > 1 ? magic[1] : 0, got > 2 ? magic[2] : 0,
+        got > 3 ? magic[3] : 0, expected_rank));
   }
 
   IdxArray array;
@@ -85,8 +85,8 @@ absl::StatusOr<IdxArray> read_idx_gz(const std::string& path, int expected_rank)
   got = read_fully(file.get(), array.data.data(), array.data.size());
   if (got < 0) return read_error(file.get(), path);
   if (static_cast<uint64_t>(got) != elements) {
-    return absl::DataLossError(absl::StrCat(path, ": truncated: header promises ", elements,
-                                            " bytes of data, file has ", got));
+    return absl::DataLossError(
+        absl::StrCat(path, ": truncated: header promises ", elements, " bytes of data, file has ", got));
   }
   uint8_t extra;
   got = read_fully(file.get(), &extra, 1);

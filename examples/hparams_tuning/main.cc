@@ -148,8 +148,7 @@ absl::StatusOr<TrainConfig> config_for(const hp::HParams& trial, const Flags& fl
 
 // Writes the experiment config to the logdir root.
 absl::Status write_config(const Flags& flags) {
-  return write_seed_config(flags.logdir,
-                           flags.mode == Mode::kDirect ? direct_metric() : keras_metric());
+  return write_seed_config(flags.logdir, flags.mode == Mode::kDirect ? direct_metric() : keras_metric());
 }
 
 // The tutorial's run(): hparams first, then the test accuracy at step 1,
@@ -176,9 +175,8 @@ void run_direct(const FashionMnist& data, const TrainConfig& config, const std::
 
 // The tutorial's Keras notes: fit(..., callbacks=[TensorBoard(run_dir),
 // hp.KerasCallback(run_dir, hparams)]) with the test set as validation data.
-void run_with_callbacks(const FashionMnist& data, const TrainConfig& config,
-                        const std::string& run_dir, hp::Callback& progress,
-                        TrialOutcome& outcome) {
+void run_with_callbacks(const FashionMnist& data, const TrainConfig& config, const std::string& run_dir,
+                        hp::Callback& progress, TrialOutcome& outcome) {
   hp::TensorBoardCallback tensorboard(run_dir);
   hp::KerasCallback keras(run_dir, outcome.hparams);
   hp::CallbackList callbacks({&progress, &tensorboard, &keras});
@@ -196,8 +194,8 @@ void print_table(std::vector<TrialOutcome> outcomes) {
     if (a.status.ok() != b.status.ok()) return a.status.ok();
     return a.accuracy > b.accuracy;
   });
-  std::printf("\n%-6s %-6s %9s %7s %9s %8s %7s\n", "rank", "run", "num_units", "dropout",
-              "optimizer", "accuracy", "time");
+  std::printf("\n%-6s %-6s %9s %7s %9s %8s %7s\n", "rank", "run", "num_units", "dropout", "optimizer",
+              "accuracy", "time");
   int rank = 0;
   for (const TrialOutcome& o : outcomes) {
     const std::vector<hp::HParam>& hparams = seed_hparams();
@@ -226,8 +224,7 @@ int run(int argc, char** argv) {
   }
   if (flags.config_only) {
     if (absl::Status s = write_config(flags); !s.ok()) {
-      std::fprintf(stderr, "hparams_tuning: writing the experiment config: %s\n",
-                   s.ToString().c_str());
+      std::fprintf(stderr, "hparams_tuning: writing the experiment config: %s\n", s.ToString().c_str());
       return kExitFailed;
     }
     std::printf("Wrote the experiment config (%s mode) to %s\n",
@@ -241,16 +238,18 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "hparams_tuning: %s\n", data.status().ToString().c_str());
     return kExitNoData;
   }
-  std::printf("Fashion-MNIST: %zu training and %zu test images, loaded in %.2fs\n",
-              data->train.count, data->test.count,
+  std::printf("Fashion-MNIST: %zu training and %zu test images, loaded in %.2fs\n", data->train.count,
+              data->test.count,
               std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count());
 
   std::error_code ec;
   // A sweep's tasks share the logdir on purpose.
-  if (flags.trial < 0 && std::filesystem::exists(flags.logdir, ec) && !std::filesystem::is_empty(flags.logdir, ec)) {
-    std::printf("Note: %s is not empty; TensorBoard will show its old runs too "
-                "(remove it first for a clean dashboard).\n",
-                flags.logdir.c_str());
+  if (flags.trial < 0 && std::filesystem::exists(flags.logdir, ec) &&
+      !std::filesystem::is_empty(flags.logdir, ec)) {
+    std::printf(
+        "Note: %s is not empty; TensorBoard will show its old runs too "
+        "(remove it first for a clean dashboard).\n",
+        flags.logdir.c_str());
   }
 
   // A single trial belongs to a sweep whose config was written once with --config-only.
@@ -295,16 +294,16 @@ int run(int argc, char** argv) {
     }
     outcomes.push_back(std::move(outcome));
   }
-  const double total =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - grid_start).count();
+  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - grid_start).count();
 
   print_table(outcomes);
-  const bool all_ok = std::all_of(outcomes.begin(), outcomes.end(),
-                                  [](const TrialOutcome& o) { return o.status.ok(); });
-  std::printf("\n%zu trials in %.1fs (%s mode). Logs are in %s\nView them with:\n"
-              "  tensorboard --logdir %s\n",
-              outcomes.size(), total, flags.mode == Mode::kDirect ? "direct" : "callbacks",
-              flags.logdir.c_str(), flags.logdir.c_str());
+  const bool all_ok =
+      std::all_of(outcomes.begin(), outcomes.end(), [](const TrialOutcome& o) { return o.status.ok(); });
+  std::printf(
+      "\n%zu trials in %.1fs (%s mode). Logs are in %s\nView them with:\n"
+      "  tensorboard --logdir %s\n",
+      outcomes.size(), total, flags.mode == Mode::kDirect ? "direct" : "callbacks", flags.logdir.c_str(),
+      flags.logdir.c_str());
   return all_ok ? kExitOk : kExitFailed;
 }
 

@@ -105,8 +105,8 @@ class Adam : public Optimizer {
 };
 
 // Copies images `indices[begin, end)` into `x`, scaled to [0, 1].
-void gather_batch(const ImageSet& set, const std::vector<uint32_t>& indices, size_t begin,
-                  size_t end, Matrix& x, std::vector<uint8_t>& labels) {
+void gather_batch(const ImageSet& set, const std::vector<uint32_t>& indices, size_t begin, size_t end,
+                  Matrix& x, std::vector<uint8_t>& labels) {
   const Eigen::Index n = static_cast<Eigen::Index>(end - begin);
   const Eigen::Index pixels = static_cast<Eigen::Index>(set.pixels_per_image);
   x.resize(n, pixels);
@@ -114,8 +114,8 @@ void gather_batch(const ImageSet& set, const std::vector<uint32_t>& indices, siz
   for (Eigen::Index r = 0; r < n; ++r) {
     const uint32_t index = indices[begin + static_cast<size_t>(r)];
     const uint8_t* image = set.pixels.data() + size_t{index} * set.pixels_per_image;
-    x.row(r) = Eigen::Map<const Eigen::Matrix<uint8_t, 1, Eigen::Dynamic>>(image, pixels)
-                   .cast<float>() / 255.0f;
+    x.row(r) =
+        Eigen::Map<const Eigen::Matrix<uint8_t, 1, Eigen::Dynamic>>(image, pixels).cast<float>() / 255.0f;
     labels[static_cast<size_t>(r)] = set.labels[index];
   }
 }
@@ -210,12 +210,10 @@ Evaluation evaluate(const Params& p, const ImageSet& set) {
 
 absl::Status check_config(const FashionMnist& data, const TrainConfig& config) {
   if (config.num_units <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("num_units must be positive, got ", config.num_units));
+    return absl::InvalidArgumentError(absl::StrCat("num_units must be positive, got ", config.num_units));
   }
   if (!(config.dropout >= 0.0 && config.dropout < 1.0)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("dropout must be in [0, 1), got ", config.dropout));
+    return absl::InvalidArgumentError(absl::StrCat("dropout must be in [0, 1), got ", config.dropout));
   }
   if (config.epochs <= 0 || config.batch_size <= 0) {
     return absl::InvalidArgumentError(absl::StrCat("epochs (", config.epochs, ") and batch_size (",
@@ -293,8 +291,8 @@ absl::StatusOr<TrainResult> train_and_evaluate(const FashionMnist& data, const T
       seen += labels.size();
       const double loss = loss_sum / static_cast<double>(seen);
       if (!std::isfinite(loss)) {
-        absl::Status failure = absl::InternalError(absl::StrFormat(
-            "training diverged: loss is %f at epoch %d, batch %d", loss, epoch, batch));
+        absl::Status failure = absl::InternalError(
+            absl::StrFormat("training diverged: loss is %f at epoch %d, batch %d", loss, epoch, batch));
         result.logging_status.Update(callback.on_train_failed(failure));
         return failure;
       }

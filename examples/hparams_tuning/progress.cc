@@ -41,8 +41,8 @@ void ProgressCallback::draw(int64_t done, const hp::Logs& logs) {
   std::string bar(static_cast<size_t>(kBarWidth), '.');
   for (int i = 0; i < filled; ++i) bar[static_cast<size_t>(i)] = '=';
   if (filled < kBarWidth) bar[static_cast<size_t>(filled)] = '>';
-  std::fprintf(out_, "\r\033[K  %lld/%lld [%s]", static_cast<long long>(done),
-               static_cast<long long>(total), bar.c_str());
+  std::fprintf(out_, "\r\033[K  %lld/%lld [%s]", static_cast<long long>(done), static_cast<long long>(total),
+               bar.c_str());
   print_logs(out_, logs);
   std::fflush(out_);
 }

@@ -27,8 +27,8 @@ hp::Metric keras_metric() {
 absl::StatusOr<std::vector<hp::HParams>> seed_grid() {
   absl::StatusOr<std::vector<hp::HParams>> trials = hp::grid_search(seed_hparams());
   if (trials.ok() && trials->size() != kSeedGridSize) {
-    return absl::InternalError(absl::StrCat("the seed grid has ", trials->size(),
-                                            " trials, expected ", kSeedGridSize));
+    return absl::InternalError(
+        absl::StrCat("the seed grid has ", trials->size(), " trials, expected ", kSeedGridSize));
   }
   return trials;
 }
@@ -42,10 +42,9 @@ absl::StatusOr<SeedTrial> seed_trial(const hp::HParams& trial) {
     return absl::InvalidArgumentError(
         absl::StrCat("trial ", trial.repr(), " misses num_units, dropout or optimizer"));
   }
-  if (!units->is_int() || !units->fits_int64() || !dropout->is_number() ||
-      !optimizer->is_string()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "trial ", trial.repr(), ": want an int num_units, a number dropout, a str optimizer"));
+  if (!units->is_int() || !units->fits_int64() || !dropout->is_number() || !optimizer->is_string()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("trial ", trial.repr(), ": want an int num_units, a number dropout, a str optimizer"));
   }
   SeedTrial out;
   out.num_units = static_cast<int>(units->as_int());

@@ -17,17 +17,20 @@ absl::Status apply_common(const std::string& flag, const std::string& value, Tra
     flags.logdir = value;
   } else if (flag == "--seed") {
     if (!absl::SimpleAtoi(value, &flags.seed)) {
-      return absl::InvalidArgumentError(absl::StrCat("--seed: \"", value, "\" is not a non-negative integer"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--seed: \"", value, "\" is not a non-negative integer"));
     }
   } else if (flag == "--train-limit") {
     uint64_t n = 0;
     if (!absl::SimpleAtoi(value, &n) || n == 0) {
-      return absl::InvalidArgumentError(absl::StrCat("--train-limit: \"", value, "\" is not a positive integer"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--train-limit: \"", value, "\" is not a positive integer"));
     }
     flags.train_limit = static_cast<size_t>(n);
   } else if (flag == "--epochs") {
     if (!absl::SimpleAtoi(value, &flags.epochs) || flags.epochs <= 0 || flags.epochs > 1000) {
-      return absl::InvalidArgumentError(absl::StrCat("--epochs: \"", value, "\" is not an integer in 1..1000"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--epochs: \"", value, "\" is not an integer in 1..1000"));
     }
   } else if (flag == "--data-dir") {
     flags.data_dir = value;
@@ -37,7 +40,8 @@ absl::Status apply_common(const std::string& flag, const std::string& value, Tra
 
 }  // namespace
 
-absl::Status parse_trainer_flags(int argc, char** argv, TrainerFlags& flags, const std::vector<ExtraFlag>& extra) {
+absl::Status parse_trainer_flags(int argc, char** argv, TrainerFlags& flags,
+                                 const std::vector<ExtraFlag>& extra) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -62,7 +66,8 @@ absl::Status parse_trainer_flags(int argc, char** argv, TrainerFlags& flags, con
       arg.resize(eq);
     }
     const ExtraFlag* flag = own(/*takes_value=*/true);
-    if (flag == nullptr && std::find(std::begin(kCommonFlags), std::end(kCommonFlags), arg) == std::end(kCommonFlags)) {
+    if (flag == nullptr &&
+        std::find(std::begin(kCommonFlags), std::end(kCommonFlags), arg) == std::end(kCommonFlags)) {
       return absl::InvalidArgumentError(absl::StrCat(arg, ": unknown flag (see --help)"));
     }
     if (!inline_value) {

@@ -121,11 +121,10 @@ Split to_tensors(const ImageSet& set) {
   const auto pixels = static_cast<int64_t>(set.pixels_per_image);
   // from_blob borrows; clone() copies, so the tensors outlive the vectors.
   Split split;
-  split.images = torch::from_blob(const_cast<uint8_t*>(set.pixels.data()), {count, pixels},
-                                  torch::kUInt8)
-                     .clone();
-  split.labels = torch::from_blob(const_cast<uint8_t*>(set.labels.data()), {count}, torch::kUInt8)
-                     .to(torch::kInt64);
+  split.images =
+      torch::from_blob(const_cast<uint8_t*>(set.pixels.data()), {count, pixels}, torch::kUInt8).clone();
+  split.labels =
+      torch::from_blob(const_cast<uint8_t*>(set.labels.data()), {count}, torch::kUInt8).to(torch::kInt64);
   return split;
 }
 
@@ -148,8 +147,7 @@ void evaluate(Mlp& model, const Split& split, double& loss, double& accuracy) {
     const torch::Tensor logits = model->forward(scaled(split.images.slice(0, begin, end)));
     const torch::Tensor labels = split.labels.slice(0, begin, end);
     loss_sum += torch::nn::functional::cross_entropy(
-                    logits, labels,
-                    torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                    logits, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                     .item<double>();
     correct += logits.argmax(1).eq(labels).sum().item<int64_t>();
   }
@@ -162,9 +160,8 @@ void evaluate(Mlp& model, const Split& split, double& loss, double& accuracy) {
 // partial one kept, reshuffled every epoch; the test set as validation data)
 // and drives `callback` with Keras's logs. LibTorch reports errors by
 // exception: they end the trial as Internal, after on_train_failed.
-absl::StatusOr<TrainResult> train_trial(const Split& train, const Split& test,
-                                        const SeedTrial& trial, const Flags& flags,
-                                        hp::Callback& callback) {
+absl::StatusOr<TrainResult> train_trial(const Split& train, const Split& test, const SeedTrial& trial,
+                                        const Flags& flags, hp::Callback& callback) {
   TrainResult result;
   try {
     torch::manual_seed(flags.seed);
@@ -246,8 +243,7 @@ class EpochLines : public hp::Callback {
     return absl::OkStatus();
   }
   absl::Status on_epoch_end(int64_t epoch, const hp::Logs& logs) override {
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     std::printf("  epoch %lld/%d - %.1fs", static_cast<long long>(epoch + 1), epochs_, seconds);
     for (const auto& [name, value] : logs) std::printf(" - %s: %.4f", name.c_str(), value);
     std::printf("\n");
@@ -274,12 +270,12 @@ void print_table(std::vector<TrialOutcome> outcomes) {
     if (a.status.ok() != b.status.ok()) return a.status.ok();
     return a.accuracy > b.accuracy;
   });
-  std::printf("\n%-6s %-6s %9s %7s %9s %8s %7s\n", "rank", "run", "num_units", "dropout",
-              "optimizer", "accuracy", "time");
+  std::printf("\n%-6s %-6s %9s %7s %9s %8s %7s\n", "rank", "run", "num_units", "dropout", "optimizer",
+              "accuracy", "time");
   int rank = 0;
   for (const TrialOutcome& o : outcomes) {
-    std::printf("%-6d %-6s %9d %7g %9s ", ++rank, o.run.c_str(), o.values.num_units,
-                o.values.dropout, o.values.optimizer.c_str());
+    std::printf("%-6d %-6s %9d %7g %9s ", ++rank, o.run.c_str(), o.values.num_units, o.values.dropout,
+                o.values.optimizer.c_str());
     if (o.status.ok()) {
       std::printf("%8.4f %6.2fs\n", o.accuracy, o.seconds);
     } else {
@@ -300,14 +296,13 @@ int run(int argc, char** argv) {
   }
 
   const auto load_start = std::chrono::steady_clock::now();
-  absl::StatusOr<FashionMnist> data =
-      hparams_tuning::load_fashion_mnist(flags.data_dir, flags.train_limit);
+  absl::StatusOr<FashionMnist> data = hparams_tuning::load_fashion_mnist(flags.data_dir, flags.train_limit);
   if (!data.ok()) {
     std::fprintf(stderr, "hparams_libtorch: %s\n", data.status().ToString().c_str());
     return kExitNoData;
   }
-  std::printf("Fashion-MNIST: %zu training and %zu test images, loaded in %.2fs\n",
-              data->train.count, data->test.count,
+  std::printf("Fashion-MNIST: %zu training and %zu test images, loaded in %.2fs\n", data->train.count,
+              data->test.count,
               std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count());
 
   // The tutorial's matrices are small (batch 32 x 784): extra threads cost
@@ -327,8 +322,7 @@ int run(int argc, char** argv) {
 
   if (absl::Status s = hparams_tuning::write_seed_config(flags.logdir, hparams_tuning::keras_metric());
       !s.ok()) {
-    std::fprintf(stderr, "hparams_libtorch: writing the experiment config: %s\n",
-                 s.ToString().c_str());
+    std::fprintf(stderr, "hparams_libtorch: writing the experiment config: %s\n", s.ToString().c_str());
     return kExitFailed;
   }
   absl::StatusOr<std::vector<hp::HParams>> trials = hparams_tuning::seed_grid();
@@ -367,8 +361,8 @@ int run(int argc, char** argv) {
       outcome.status = result.status();
     }
     if (outcome.status.ok()) {
-      std::printf("%s done: val_accuracy %.4f in %.1fs (%zu of %zu)\n", outcome.run.c_str(),
-                  outcome.accuracy, outcome.seconds, i + 1, trials->size());
+      std::printf("%s done: val_accuracy %.4f in %.1fs (%zu of %zu)\n", outcome.run.c_str(), outcome.accuracy,
+                  outcome.seconds, i + 1, trials->size());
     } else {
       std::fprintf(stderr, "hparams_libtorch: %s: %s\n", outcome.run.c_str(),
                    outcome.status.ToString().c_str());
@@ -376,15 +370,15 @@ int run(int argc, char** argv) {
     std::fflush(stdout);
     outcomes.push_back(std::move(outcome));
   }
-  const double total =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - grid_start).count();
+  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - grid_start).count();
 
   print_table(outcomes);
-  const bool all_ok = std::all_of(outcomes.begin(), outcomes.end(),
-                                  [](const TrialOutcome& o) { return o.status.ok(); });
-  std::printf("\n%zu trials in %.1fs (LibTorch %s). Logs are in %s\nView them with:\n"
-              "  tensorboard --logdir %s\n",
-              outcomes.size(), total, TORCH_VERSION, flags.logdir.c_str(), flags.logdir.c_str());
+  const bool all_ok =
+      std::all_of(outcomes.begin(), outcomes.end(), [](const TrialOutcome& o) { return o.status.ok(); });
+  std::printf(
+      "\n%zu trials in %.1fs (LibTorch %s). Logs are in %s\nView them with:\n"
+      "  tensorboard --logdir %s\n",
+      outcomes.size(), total, TORCH_VERSION, flags.logdir.c_str(), flags.logdir.c_str());
   return all_ok ? kExitOk : kExitFailed;
 }
 

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "quickstart: %s\n", status.ToString().c_str());
     return 1;
   }
-  std::printf("wrote 8 trials to %s; view them with: tensorboard --logdir %s\n", logdir.c_str(), logdir.c_str());
+  std::printf("wrote 8 trials to %s; view them with: tensorboard --logdir %s\n", logdir.c_str(),
+              logdir.c_str());
   return 0;
 }

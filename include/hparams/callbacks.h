@@ -94,18 +94,14 @@ class Callback {
   virtual absl::Status on_epoch_begin(int64_t /*epoch*/) { return absl::OkStatus(); }
   // `logs` holds training metrics ("loss") and validation metrics with the
   // Keras prefix ("val_loss").
-  virtual absl::Status on_epoch_end(int64_t /*epoch*/, const Logs& /*logs*/) {
-    return absl::OkStatus();
-  }
+  virtual absl::Status on_epoch_end(int64_t /*epoch*/, const Logs& /*logs*/) { return absl::OkStatus(); }
   // `batch` counts from 0 within the epoch; `logs` are running averages
   // over the epoch so far, as in Keras.
   virtual absl::Status on_train_batch_end(int64_t /*batch*/, const Logs& /*logs*/) {
     return absl::OkStatus();
   }
   // The run failed with `status` (instead of on_train_end).
-  virtual absl::Status on_train_failed(const absl::Status& /*status*/) {
-    return absl::OkStatus();
-  }
+  virtual absl::Status on_train_failed(const absl::Status& /*status*/) { return absl::OkStatus(); }
 };
 
 // Forwards each hook to many callbacks, in the order added.
@@ -154,12 +150,11 @@ class KerasCallback : public Callback {
  public:
   // Writes to a SummaryWriter on `logdir` (e.g. "logs/hparam_tuning/run-0"),
   // created at train begin and closed at train end.
-  KerasCallback(std::string logdir, HParams hparams,
-                std::optional<std::string> trial_id = std::nullopt, WriterOptions options = {});
+  KerasCallback(std::string logdir, HParams hparams, std::optional<std::string> trial_id = std::nullopt,
+                WriterOptions options = {});
   // Writes to `writer`, which the caller owns, keeps open and must keep
   // alive while the callback is used.
-  KerasCallback(SummaryWriter* writer, HParams hparams,
-                std::optional<std::string> trial_id = std::nullopt);
+  KerasCallback(SummaryWriter* writer, HParams hparams, std::optional<std::string> trial_id = std::nullopt);
   ~KerasCallback() override;
 
   absl::Status on_train_begin() override;

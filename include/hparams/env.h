@@ -77,7 +77,7 @@ class SequentialFile {
 };
 
 struct DirEntry {
-  std::string name;  // base name, never "." or ".."
+  std::string name;           // base name, never "." or ".."
   bool is_directory = false;  // what it names is a directory (symlinks followed)
   bool is_symlink = false;    // the entry itself is a symbolic link
 };
@@ -87,7 +87,9 @@ struct DirEntry {
 struct FileId {
   uint64_t device = 0;
   uint64_t inode = 0;
-  friend bool operator==(const FileId& a, const FileId& b) { return a.device == b.device && a.inode == b.inode; }
+  friend bool operator==(const FileId& a, const FileId& b) {
+    return a.device == b.device && a.inode == b.inode;
+  }
   friend bool operator<(const FileId& a, const FileId& b) {
     return a.device != b.device ? a.device < b.device : a.inode < b.inode;
   }

@@ -75,18 +75,18 @@ namespace hp {
 // Something a reader of the logdir should know about; `hparams check` turns
 // each into a finding. The view is still computed around it.
 enum class DiagnosticKind {
-  kCorruptRecord,          // bytes skipped inside an event file (path, offset)
-  kTruncatedFile,          // an event file ends inside a record (path)
-  kUnreadableFile,         // an event file or directory could not be read (path)
-  kMultipleConfigs,        // experiment configs in several runs, or twice in one; the first is used
-  kDuplicateSessionStart,  // several session starts in one run; the first wins
-  kDuplicateSessionEnd,    // several session ends in one run; the first wins
-  kBadPluginVersion,       // hparams plugin data with a version other than 0
-  kBadPluginData,          // hparams plugin content that does not decode
-  kStepBeyondInt32,        // a metric's step does not fit int32: TensorBoard fails session_groups
-  kStatusOutOfEnum,        // a session end status outside Status: TensorBoard hides the session
-  kGroupHParamsDiffer,     // sessions of one group carry different hparams
-  kUnsupportedHParamValue, // a null, list or struct hparam value: left out of the view
+  kCorruptRecord,           // bytes skipped inside an event file (path, offset)
+  kTruncatedFile,           // an event file ends inside a record (path)
+  kUnreadableFile,          // an event file or directory could not be read (path)
+  kMultipleConfigs,         // experiment configs in several runs, or twice in one; the first is used
+  kDuplicateSessionStart,   // several session starts in one run; the first wins
+  kDuplicateSessionEnd,     // several session ends in one run; the first wins
+  kBadPluginVersion,        // hparams plugin data with a version other than 0
+  kBadPluginData,           // hparams plugin content that does not decode
+  kStepBeyondInt32,         // a metric's step does not fit int32: TensorBoard fails session_groups
+  kStatusOutOfEnum,         // a session end status outside Status: TensorBoard hides the session
+  kGroupHParamsDiffer,      // sessions of one group carry different hparams
+  kUnsupportedHParamValue,  // a null, list or struct hparam value: left out of the view
 };
 
 // Stable lower_snake_case name of a kind, e.g. "corrupt_record".
@@ -132,7 +132,9 @@ struct HParamInfo {
 struct MetricName {
   std::string group;  // the run subdirectory below a session, "" for the session's own run
   std::string tag;
-  friend bool operator==(const MetricName& a, const MetricName& b) { return a.group == b.group && a.tag == b.tag; }
+  friend bool operator==(const MetricName& a, const MetricName& b) {
+    return a.group == b.group && a.tag == b.tag;
+  }
   friend bool operator!=(const MetricName& a, const MetricName& b) { return !(a == b); }
 };
 

@@ -138,9 +138,7 @@ class Metric {
     dataset_type_ = dataset_type;
     return *this;
   }
-  Metric dataset_type(DatasetType dataset_type) && {
-    return std::move(this->dataset_type(dataset_type));
-  }
+  Metric dataset_type(DatasetType dataset_type) && { return std::move(this->dataset_type(dataset_type)); }
 
   // OK, or InvalidArgument: empty or non-UTF-8 tag, non-UTF-8 labels,
   // unknown dataset type.

@@ -51,8 +51,8 @@ absl::StatusOr<std::vector<HParams>> grid_search(const std::vector<HParam>& hpar
 absl::StatusOr<HParams> sample_trial(const std::vector<HParam>& hparams, std::mt19937_64& rng);
 
 // `num_trials` trials from sample_trial() with std::mt19937_64(seed).
-absl::StatusOr<std::vector<HParams>> random_search(const std::vector<HParam>& hparams,
-                                                   size_t num_trials, uint64_t seed);
+absl::StatusOr<std::vector<HParams>> random_search(const std::vector<HParam>& hparams, size_t num_trials,
+                                                   uint64_t seed);
 
 }  // namespace hp
 HPARAMS_EXPORT_END

@@ -72,9 +72,9 @@ inline constexpr char kScalarsPluginName[] = "scalars";
 // infos keep the given order; Discrete values are sorted; ints and floats
 // are DATA_TYPE_FLOAT64. InvalidArgument for an invalid or repeated hparam
 // or metric (same group and tag).
-absl::StatusOr<proto::Summary> hparams_config_pb(
-    const std::vector<HParam>& hparams, const std::vector<Metric>& metrics,
-    std::optional<double> time_created_secs = std::nullopt);
+absl::StatusOr<proto::Summary> hparams_config_pb(const std::vector<HParam>& hparams,
+                                                 const std::vector<Metric>& metrics,
+                                                 std::optional<double> time_created_secs = std::nullopt);
 
 // The same config with the experiment's name, description and user.
 // InvalidArgument also for a field that is not valid UTF-8.
@@ -95,8 +95,7 @@ absl::StatusOr<proto::Summary> hparams_pb(const HParams& hparams,
 // Python's v1 does.
 absl::StatusOr<proto::Summary> session_start_pb(const HParams& hparams,
                                                 std::optional<double> start_time_secs = std::nullopt,
-                                                std::string group_name = "",
-                                                std::string model_uri = "",
+                                                std::string group_name = "", std::string model_uri = "",
                                                 std::string monitor_url = "");
 
 // The session end (Python's summary.session_end_pb). InvalidArgument for a
@@ -137,7 +136,6 @@ class EventFileReader {
   std::unique_ptr<RecordReader> records_;
   RecordReaderOptions options_;
 };
-
 
 }  // namespace hp
 HPARAMS_EXPORT_END

@@ -50,9 +50,8 @@ namespace hp {
 
 namespace internal {
 template <typename T>
-constexpr bool kIsCharType =
-    std::is_same_v<T, char> || std::is_same_v<T, wchar_t> || std::is_same_v<T, char16_t> ||
-    std::is_same_v<T, char32_t>;
+constexpr bool kIsCharType = std::is_same_v<T, char> || std::is_same_v<T, wchar_t> ||
+                             std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>;
 template <typename T>
 using EnableIfInteger =
     std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool> && !kIsCharType<T>, int>;
@@ -77,17 +76,17 @@ class Value {
     if constexpr (std::is_signed_v<T>) {
       negative_ = i < 0;
       // Negating in uint64 keeps INT64_MIN exact.
-      magnitude_ = negative_ ? uint64_t{0} - static_cast<uint64_t>(static_cast<int64_t>(i))
-                             : static_cast<uint64_t>(i);
+      magnitude_ =
+          negative_ ? uint64_t{0} - static_cast<uint64_t>(static_cast<int64_t>(i)) : static_cast<uint64_t>(i);
     } else {
       magnitude_ = static_cast<uint64_t>(i);
     }
   }
-  Value(double d) : kind_(Kind::kFloat), float_(d) {}                   // NOLINT
-  Value(float f) : kind_(Kind::kFloat), float_(static_cast<double>(f)) {}  // NOLINT
+  Value(double d) : kind_(Kind::kFloat), float_(d) {}                             // NOLINT
+  Value(float f) : kind_(Kind::kFloat), float_(static_cast<double>(f)) {}         // NOLINT
   Value(const char* s) : kind_(Kind::kString), string_(s == nullptr ? "" : s) {}  // NOLINT
-  Value(std::string s) : kind_(Kind::kString), string_(std::move(s)) {}     // NOLINT
-  Value(std::string_view s) : kind_(Kind::kString), string_(s) {}          // NOLINT
+  Value(std::string s) : kind_(Kind::kString), string_(std::move(s)) {}           // NOLINT
+  Value(std::string_view s) : kind_(Kind::kString), string_(s) {}                 // NOLINT
 
   Kind kind() const { return kind_; }
   bool is_bool() const { return kind_ == Kind::kBool; }

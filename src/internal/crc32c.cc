@@ -114,8 +114,8 @@ inline uint64_t load_u64(const unsigned char* p) {
 }
 
 __attribute__((target("sse4.2"))) inline const unsigned char* three_way(const unsigned char* p, size_t block,
-                                                                         const ShiftTable& shift,
-                                                                         uint64_t* state) {
+                                                                        const ShiftTable& shift,
+                                                                        uint64_t* state) {
   uint64_t c0 = *state, c1 = 0, c2 = 0;
   const unsigned char* const end = p + block;
   do {

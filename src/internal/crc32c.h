@@ -65,7 +65,8 @@ uint32_t crc32c_extend_hardware(uint32_t crc, const char* data, size_t n);
 // dispatched crc32c_extend() costs a guarded static, an indirect call and the
 // long-buffer checks, about 2.5x the work of the loop itself on a record
 // that size. Precondition: crc32c_hardware_available().
-__attribute__((target("sse4.2"))) inline uint32_t crc32c_extend_small_sse42(uint32_t crc, const char* data, size_t n) {
+__attribute__((target("sse4.2"))) inline uint32_t crc32c_extend_small_sse42(uint32_t crc, const char* data,
+                                                                            size_t n) {
   uint64_t c = ~crc & 0xFFFFFFFFu;
   while (n >= 8) {
     uint64_t v;

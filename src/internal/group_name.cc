@@ -9,8 +9,7 @@
 namespace hp::internal {
 
 std::string canonical_json(std::vector<std::pair<std::string, Value>> by_name) {
-  std::sort(by_name.begin(), by_name.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(by_name.begin(), by_name.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string out = "{";
   for (size_t i = 0; i < by_name.size(); ++i) {
     if (i > 0) out.push_back(',');

@@ -20,18 +20,18 @@ namespace {
 using namespace event_wire;  // NOLINT(google-build-using-namespace): the tags read as in the .proto
 
 // Wire tags: (field_number << 3) | wire_type.
-constexpr char kMetadataPluginData = 0x0A;    // SummaryMetadata.plugin_data = 1
-constexpr char kPluginName = 0x0A;            // PluginData.plugin_name = 1
-constexpr char kPluginContent = 0x12;         // PluginData.content = 2
-constexpr char kDataSessionStart = 0x1A;      // HParamsPluginData.session_start_info = 3
-constexpr char kStartHParams = 0x0A;          // SessionStartInfo.hparams = 1 (map entry)
-constexpr char kStartGroupName = 0x22;        // SessionStartInfo.group_name = 4
-constexpr char kStartTime = 0x29;             // SessionStartInfo.start_time_secs = 5, fixed64
-constexpr char kMapKey = 0x0A;                // map entry key = 1
-constexpr char kMapValue = 0x12;              // map entry value = 2
-constexpr char kNumberValue = 0x11;           // google.protobuf.Value.number_value = 2, fixed64
-constexpr char kStringValue = 0x1A;           // google.protobuf.Value.string_value = 3
-constexpr char kBoolValue = 0x20;             // google.protobuf.Value.bool_value = 4, varint
+constexpr char kMetadataPluginData = 0x0A;  // SummaryMetadata.plugin_data = 1
+constexpr char kPluginName = 0x0A;          // PluginData.plugin_name = 1
+constexpr char kPluginContent = 0x12;       // PluginData.content = 2
+constexpr char kDataSessionStart = 0x1A;    // HParamsPluginData.session_start_info = 3
+constexpr char kStartHParams = 0x0A;        // SessionStartInfo.hparams = 1 (map entry)
+constexpr char kStartGroupName = 0x22;      // SessionStartInfo.group_name = 4
+constexpr char kStartTime = 0x29;           // SessionStartInfo.start_time_secs = 5, fixed64
+constexpr char kMapKey = 0x0A;              // map entry key = 1
+constexpr char kMapValue = 0x12;            // map entry value = 2
+constexpr char kNumberValue = 0x11;         // google.protobuf.Value.number_value = 2, fixed64
+constexpr char kStringValue = 0x1A;         // google.protobuf.Value.string_value = 3
+constexpr char kBoolValue = 0x20;           // google.protobuf.Value.bool_value = 4, varint
 // TensorProto { dtype: DT_FLOAT, tensor_shape { dim {} } }: shape [0].
 constexpr char kNullTensor[] = {0x08, 0x01, 0x12, 0x02, 0x12, 0x00};
 

@@ -14,8 +14,7 @@ std::string python_float_repr(double x) {
 
   // Shortest round-trip digits in scientific form, e.g. "-1.2345e-05".
   char buf[64];
-  const std::to_chars_result r =
-      std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
+  const std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
   std::string_view sci(buf, static_cast<size_t>(r.ptr - buf));
 
   std::string out;

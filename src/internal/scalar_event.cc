@@ -48,7 +48,7 @@ size_t scalar_event_size(double wall_time, int64_t step, size_t tag_size, bool w
 }
 
 size_t encode_scalar_event(char* dst, double wall_time, int64_t step, std::string_view tag, float value,
-                    bool with_metadata) {
+                           bool with_metadata) {
   char* p = dst;
   const uint64_t bits = wall_bits(wall_time);
   if (bits != 0) {
@@ -105,7 +105,7 @@ __attribute__((target("sse4.2"))) size_t frame_in_place_sse42(char* dst, size_t 
   char* data = dst + kRecordHeaderBytes;
   encode_fixed64(dst, n);
   encode_fixed32(dst + kRecordLengthBytes,
-                                crc32c_mask(crc32c_extend_small_sse42(0, dst, kRecordLengthBytes)));
+                 crc32c_mask(crc32c_extend_small_sse42(0, dst, kRecordLengthBytes)));
   encode_fixed32(data + n, crc32c_mask(crc32c_extend_small_sse42(0, data, n)));
   return kRecordOverheadBytes + n;
 }
@@ -118,7 +118,7 @@ const bool g_small_crc_hardware = crc32c_hardware_available();
 }  // namespace
 
 size_t encode_scalar_record(char* dst, double wall_time, int64_t step, std::string_view tag, float value,
-                     bool with_metadata) {
+                            bool with_metadata) {
   const size_t n = encode_scalar_event(dst + kRecordHeaderBytes, wall_time, step, tag, value, with_metadata);
 #if defined(HP_CRC32C_SMALL_X86)
   if (g_small_crc_hardware) return frame_in_place_sse42(dst, n);
@@ -127,7 +127,7 @@ size_t encode_scalar_record(char* dst, double wall_time, int64_t step, std::stri
 }
 
 void append_scalar_record(std::string* out, double wall_time, int64_t step, std::string_view tag, float value,
-                   bool with_metadata) {
+                          bool with_metadata) {
   const size_t start = out->size();
   out->resize(start + max_scalar_record_size(tag.size()));
   const size_t n = encode_scalar_record(&(*out)[start], wall_time, step, tag, value, with_metadata);
@@ -243,9 +243,11 @@ bool decode_tensor(std::string_view data, DecodedScalarValue* out) {
     } else if (field == 4 && wire == 2) {
       if (!r.bytes(&out->parts.content)) return false;
     } else if (field == 5 && (wire == 2 || wire == 5)) {
-      if (!read_repeated_fixed<uint32_t>(r, wire, &out->parts.float_count, &out->parts.first_float)) return false;
+      if (!read_repeated_fixed<uint32_t>(r, wire, &out->parts.float_count, &out->parts.first_float))
+        return false;
     } else if (field == 6 && (wire == 2 || wire == 1)) {
-      if (!read_repeated_fixed<uint64_t>(r, wire, &out->parts.double_count, &out->parts.first_double)) return false;
+      if (!read_repeated_fixed<uint64_t>(r, wire, &out->parts.double_count, &out->parts.first_double))
+        return false;
     } else {
       return false;
     }
@@ -335,7 +337,8 @@ bool decode_scalar_event(std::string_view event, DecodedScalarEvent* out) {
   while (!s.done()) {
     uint64_t key;
     std::string_view value;
-    if (!s.varint(&key) || key != (1 << 3 | 2) || !s.bytes(&value) || out->count == DecodedScalarEvent::kMaxValues) {
+    if (!s.varint(&key) || key != (1 << 3 | 2) || !s.bytes(&value) ||
+        out->count == DecodedScalarEvent::kMaxValues) {
       return false;
     }
     if (!decode_value(value, &out->values[out->count++])) return false;

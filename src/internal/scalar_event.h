@@ -35,16 +35,16 @@ size_t scalar_event_size(double wall_time, int64_t step, size_t tag_size, bool w
 // Writes the serialized Event to `dst`, which has room for scalar_event_size(...)
 // bytes, and returns the bytes written.
 size_t encode_scalar_event(char* dst, double wall_time, int64_t step, std::string_view tag, float value,
-                    bool with_metadata);
+                           bool with_metadata);
 
 // Writes the framed record (header, Event, footer) to `dst`, which has room
 // for max_scalar_record_size(tag.size()) bytes, and returns the bytes written.
 size_t encode_scalar_record(char* dst, double wall_time, int64_t step, std::string_view tag, float value,
-                     bool with_metadata);
+                            bool with_metadata);
 
 // Appends the framed record to `*out`.
 void append_scalar_record(std::string* out, double wall_time, int64_t step, std::string_view tag, float value,
-                   bool with_metadata);
+                          bool with_metadata);
 
 // --- Decoding -------------------------------------------------------------
 

@@ -33,9 +33,10 @@ inline uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 __attribute__((target("sha,sse4.1,ssse3"))) void compress_shani(uint32_t* state, const uint8_t* block) {
   const __m128i kByteSwap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
   __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state)), 0xB1);  // CDAB
-  __m128i state1 = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4)), 0x1B);  // EFGH
-  __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);     // ABEF
-  state1 = _mm_blend_epi16(state1, tmp, 0xF0);          // CDGH
+  __m128i state1 =
+      _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4)), 0x1B);  // EFGH
+  __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);                                           // ABEF
+  state1 = _mm_blend_epi16(state1, tmp, 0xF0);                                                // CDGH
   const __m128i abef_save = state0;
   const __m128i cdgh_save = state1;
 
@@ -64,10 +65,10 @@ __attribute__((target("sha,sse4.1,ssse3"))) void compress_shani(uint32_t* state,
   state0 = _mm_add_epi32(state0, abef_save);
   state1 = _mm_add_epi32(state1, cdgh_save);
 
-  tmp = _mm_shuffle_epi32(state0, 0x1B);          // FEBA
-  state1 = _mm_shuffle_epi32(state1, 0xB1);       // DCHG
-  state0 = _mm_blend_epi16(tmp, state1, 0xF0);    // DCBA
-  state1 = _mm_alignr_epi8(state1, tmp, 8);       // HGFE
+  tmp = _mm_shuffle_epi32(state0, 0x1B);        // FEBA
+  state1 = _mm_shuffle_epi32(state1, 0xB1);     // DCHG
+  state0 = _mm_blend_epi16(tmp, state1, 0xF0);  // DCBA
+  state1 = _mm_alignr_epi8(state1, tmp, 8);     // HGFE
   _mm_storeu_si128(reinterpret_cast<__m128i*>(state), state0);
   _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), state1);
 }
@@ -95,8 +96,7 @@ bool sha256_hardware_available() {
 
 Sha256::Sha256(Implementation implementation)
     : use_hardware_(implementation == Implementation::kFastest && sha256_hardware_available()),
-      state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-             0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19},
+      state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19},
       buffer_{} {}
 
 void Sha256::compress(const uint8_t* block) {

@@ -79,9 +79,7 @@ class SpscRing {
     return data_.get() + offset;
   }
   // Publishes `n` bytes written at the pointer try_reserve returned.
-  void commit(size_t n) {
-    head_.store(head_.load(std::memory_order_relaxed) + n, std::memory_order_release);
-  }
+  void commit(size_t n) { head_.store(head_.load(std::memory_order_relaxed) + n, std::memory_order_release); }
   // Copies and publishes `data` (split around the end if need be); false
   // when the ring lacks the room now. Records larger than capacity() never
   // fit.

@@ -11,10 +11,10 @@
 #define HP_STATUS_CONCAT_(a, b) HP_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` (an absl::Status) is not OK.
-#define HP_RETURN_IF_ERROR(expr)                          \
-  do {                                                    \
-    ::absl::Status hp_status_ = (expr);                   \
-    if (!hp_status_.ok()) return hp_status_;              \
+#define HP_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status hp_status_ = (expr);      \
+    if (!hp_status_.ok()) return hp_status_; \
   } while (false)
 
 // `HP_ASSIGN_OR_RETURN(auto x, MakeX());` declares/assigns x from a StatusOr
@@ -23,8 +23,8 @@
   HP_ASSIGN_OR_RETURN_IMPL_(HP_STATUS_CONCAT_(hp_statusor_, __LINE__), lhs, expr)
 // NOLINTBEGIN(bugprone-macro-parentheses): `lhs` is a declaration or an
 // lvalue and `statusor` a new name; neither can be parenthesised.
-#define HP_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
-  auto statusor = (expr);                              \
+#define HP_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr)     \
+  auto statusor = (expr);                                  \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 // NOLINTEND(bugprone-macro-parentheses)

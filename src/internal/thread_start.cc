@@ -16,11 +16,11 @@ namespace {
 std::atomic<int> g_fail_thread_start{0};
 
 absl::Status refused(std::string_view what, std::string_view reason) {
-  return absl::ResourceExhaustedError(absl::StrCat(
-      "cannot start ", absl::string_view(what.data(), what.size()), ": ",
-      absl::string_view(reason.data(), reason.size()),
-      " (the process is at its thread limit, `ulimit -u`, or out of memory for a thread stack:"
-      " close writers you no longer need, or raise the limit)"));
+  return absl::ResourceExhaustedError(
+      absl::StrCat("cannot start ", absl::string_view(what.data(), what.size()), ": ",
+                   absl::string_view(reason.data(), reason.size()),
+                   " (the process is at its thread limit, `ulimit -u`, or out of memory for a thread stack:"
+                   " close writers you no longer need, or raise the limit)"));
 }
 
 }  // namespace

@@ -43,9 +43,9 @@ void sweep_destroyed_streams(ThreadQueues& t) {
 class WriterService::Worker {
  public:
   absl::Status start(int index) {
-    absl::StatusOr<std::thread> t =
-        start_thread(index == 0 ? std::string("the writer thread") : absl::StrCat("writer thread ", index + 1),
-                     [this] { run(); });
+    absl::StatusOr<std::thread> t = start_thread(
+        index == 0 ? std::string("the writer thread") : absl::StrCat("writer thread ", index + 1),
+        [this] { run(); });
     if (!t.ok()) return t.status();
     t->detach();  // the service is never destroyed
     return absl::OkStatus();
@@ -174,8 +174,8 @@ void WriterService::set_threads(int n) { g_requested_threads.store(n); }
 
 size_t WriterService::queues_remembered_by_this_thread() { return t_queues.by_id.size(); }
 
-std::shared_ptr<WriterService::Stream> WriterService::add_stream(std::unique_ptr<WritableFile> file, std::string path,
-                                                                 StreamOptions options) {
+std::shared_ptr<WriterService::Stream> WriterService::add_stream(std::unique_ptr<WritableFile> file,
+                                                                 std::string path, StreamOptions options) {
   options.max_ring_bytes = std::clamp<size_t>(options.max_ring_bytes, 64, kMaxRingBytes);
   Worker* worker = workers_[next_worker_.fetch_add(1, std::memory_order_relaxed) % workers_.size()].get();
   std::shared_ptr<Stream> stream(new Stream(worker, &budget_, g_next_stream_id.fetch_add(1), std::move(file),
@@ -230,10 +230,11 @@ absl::Status WriterService::Stream::refusal() {
 }
 
 absl::Status WriterService::Stream::annotate(const absl::Status& s, std::string_view during) const {
-  return absl::Status(s.code(), absl::StrCat("event file '", path_, "': ", absl::string_view(during.data(), during.size()),
-                                             " failed: ", s.message(),
-                                             ". Events logged after the last successful flush() may be lost;"
-                                             " this writer now returns this error"));
+  return absl::Status(
+      s.code(), absl::StrCat("event file '", path_, "': ", absl::string_view(during.data(), during.size()),
+                             " failed: ", s.message(),
+                             ". Events logged after the last successful flush() may be lost;"
+                             " this writer now returns this error"));
 }
 
 void WriterService::Stream::fail(const absl::Status& s) {
@@ -253,8 +254,8 @@ void WriterService::Stream::check_linked_io_locked() {
     return;
   }
   fail(absl::DataLossError(absl::StrCat(
-      "event file '", path_, "' was deleted while the writer was open (was the log directory removed?): ",
-      linked.message(),
+      "event file '", path_,
+      "' was deleted while the writer was open (was the log directory removed?): ", linked.message(),
       ". Events logged to this writer are lost and it now returns this error;"
       " create a new SummaryWriter to log again")));
 }
@@ -274,7 +275,8 @@ void WriterService::Stream::notify_progress() {
 void WriterService::Stream::wake_worker_if_sleeping() { worker_->maybe_wake(); }
 
 absl::Status WriterService::Stream::append(std::string_view framed) {
-  if (ABSL_PREDICT_FALSE(closing_.load(std::memory_order_relaxed) || failed_.load(std::memory_order_relaxed))) {
+  if (ABSL_PREDICT_FALSE(closing_.load(std::memory_order_relaxed) ||
+                         failed_.load(std::memory_order_relaxed))) {
     return refusal();
   }
   // The bytes are already encoded: straight to append_slow's copy-and-wait,
@@ -335,7 +337,8 @@ size_t WriterService::Stream::pending_bytes() const {
   MutexLock lock(&mu_);
   size_t pending = 0;
   for (size_t i = 0; i < n && i < queues_.size(); ++i) {
-    pending += static_cast<size_t>(queues_[i]->q.published() - queues_[i]->handed.load(std::memory_order_relaxed));
+    pending +=
+        static_cast<size_t>(queues_[i]->q.published() - queues_[i]->handed.load(std::memory_order_relaxed));
   }
   return pending;
 }

@@ -261,17 +261,18 @@ class WriterService::Stream : public std::enable_shared_from_this<WriterService:
   // mu_, which the worker takes per batch.
   alignas(kCacheLine) std::atomic<bool> failed_{false};
   std::atomic<bool> closing_{false};
-  alignas(kCacheLine) Mutex io_mu_;  // held by the worker while it writes this stream
-  bool detached_ ABSL_GUARDED_BY(io_mu_) = false;  // set: the worker must not touch file_
+  alignas(kCacheLine) Mutex io_mu_;                       // held by the worker while it writes this stream
+  bool detached_ ABSL_GUARDED_BY(io_mu_) = false;         // set: the worker must not touch file_
   bool detached_for_flush_ ABSL_GUARDED_BY(mu_) = false;  // close() is done, flush() returns
-  Mutex close_mu_;  // serialises close()
+  Mutex close_mu_;                                        // serialises close()
   bool closed_ ABSL_GUARDED_BY(close_mu_) = false;
   absl::Status close_status_ ABSL_GUARDED_BY(close_mu_);
 };
 
 template <typename Encode>
 absl::Status WriterService::Stream::append_encoded(size_t max_bytes, Encode&& encode) {
-  if (ABSL_PREDICT_FALSE(closing_.load(std::memory_order_relaxed) || failed_.load(std::memory_order_relaxed))) {
+  if (ABSL_PREDICT_FALSE(closing_.load(std::memory_order_relaxed) ||
+                         failed_.load(std::memory_order_relaxed))) {
     return refusal();
   }
   Queue* queue = queue_for_this_thread();
@@ -284,8 +285,9 @@ absl::Status WriterService::Stream::append_encoded(size_t max_bytes, Encode&& en
 }
 
 template <typename Encode>
-ABSL_ATTRIBUTE_NOINLINE absl::Status WriterService::Stream::append_encoded_slow(Queue* queue, size_t max_bytes,
-                                                                               Encode& encode) {
+ABSL_ATTRIBUTE_NOINLINE absl::Status WriterService::Stream::append_encoded_slow(Queue* queue,
+                                                                                size_t max_bytes,
+                                                                                Encode& encode) {
   // No room in the ring now: encode aside, then wait for room.
   constexpr size_t kStackBytes = 256;
   char stack[kStackBytes];

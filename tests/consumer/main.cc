@@ -14,8 +14,11 @@ int run(const std::string& logdir) {
     std::fprintf(stderr, "%s\n", writer.status().ToString().c_str());
     return 1;
   }
-  absl::Status s = (*writer)->scalar("loss", 0.25, /*step=*/7);   // double value, int64 step
-  { auto scope = (*writer)->as_default(); s.Update(hp::scalar("loss", 0.2, 8)); }
+  absl::Status s = (*writer)->scalar("loss", 0.25, /*step=*/7);  // double value, int64 step
+  {
+    auto scope = (*writer)->as_default();
+    s.Update(hp::scalar("loss", 0.2, 8));
+  }
   s.Update((*writer)->flush());
   s.Update((*writer)->close());
   if (!s.ok()) {
@@ -33,16 +36,19 @@ const hp::HParam HP_OPTIMIZER("optimizer", hp::Discrete({"adam", "sgd"}));
 const std::vector<hp::Metric> METRICS = {hp::Metric("accuracy").display_name("Accuracy")};
 
 int run_tutorial(const std::string& logdir) {
-  auto writer = hp::SummaryWriter::create(logdir + "/hparam_tuning");   // absl::StatusOr
+  auto writer = hp::SummaryWriter::create(logdir + "/hparam_tuning");  // absl::StatusOr
   if (!writer.ok()) return 1;
   absl::Status s;
-  { auto scope = (*writer)->as_default(); s.Update(hp::hparams_config({HP_NUM_UNITS, HP_DROPOUT, HP_OPTIMIZER}, METRICS)); }
+  {
+    auto scope = (*writer)->as_default();
+    s.Update(hp::hparams_config({HP_NUM_UNITS, HP_DROPOUT, HP_OPTIMIZER}, METRICS));
+  }
   auto run = hp::SummaryWriter::create(logdir + "/hparam_tuning/run-0");
   if (!run.ok()) return 1;
   {
     auto scope = (*run)->as_default();
     hp::HParams trial = {{HP_NUM_UNITS, 16}, {HP_DROPOUT, 0.1}, {HP_OPTIMIZER, "adam"}};
-    s.Update(hp::hparams(trial));                        // session start; also accepts string keys
+    s.Update(hp::hparams(trial));  // session start; also accepts string keys
     const double accuracy = 0.85;
     s.Update(hp::scalar("accuracy", accuracy, /*step=*/1));
   }
