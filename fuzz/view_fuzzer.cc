@@ -44,17 +44,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   hp::ExperimentView view = hp::build_experiment_view(std::move(runs), std::move(diagnostics));
-  (void)hp::cli::CheckExperiment(view);
-  hp::cli::Table table = hp::cli::BuildTable(view);
-  (void)hp::cli::RenderText(table);
-  (void)hp::cli::RenderCsv(table);
-  (void)hp::cli::RenderMarkdown(table);
-  (void)hp::cli::RenderJson(table);
+  (void)hp::cli::check_experiment(view);
+  hp::cli::Table table = hp::cli::build_table(view);
+  (void)hp::cli::render_text(table);
+  (void)hp::cli::render_csv(table);
+  (void)hp::cli::render_markdown(table);
+  (void)hp::cli::render_json(table);
   for (const hp::cli::Column& column : table.columns) {
     if (column.kind != hp::cli::Column::Kind::kMetric && column.kind != hp::cli::Column::Kind::kHParam)
       continue;
     hp::cli::Table sorted = table;
-    if (hp::cli::SortTable(&sorted, column.key, (size & 1) != 0).ok()) (void)hp::cli::RenderText(sorted);
+    if (hp::cli::sort_table(&sorted, column.key, (size & 1) != 0).ok()) (void)hp::cli::render_text(sorted);
     break;
   }
   return 0;

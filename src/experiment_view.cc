@@ -34,7 +34,7 @@ static_assert(proto::DT_FLOAT == 1 && proto::DT_DOUBLE == 2,
               "internal::tensor_scalar decodes DT_FLOAT as 1 and DT_DOUBLE as 2");
 
 // The single number a scalar summary value holds; nullopt when it holds none.
-std::optional<double> ScalarOf(const proto::Summary::Value& value) {
+std::optional<double> scalar_of(const proto::Summary::Value& value) {
   if (value.value_case() == proto::Summary::Value::kSimpleValue) {
     return static_cast<double>(value.simple_value());
   }
@@ -51,7 +51,7 @@ std::optional<double> ScalarOf(const proto::Summary::Value& value) {
 }
 
 // A step as the int32 TensorBoard stores, saturated instead of wrapped.
-int32_t ClampedStep(int64_t step) {
+int32_t clamped_step(int64_t step) {
   return static_cast<int32_t>(
       std::clamp<int64_t>(step, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()));
 }
@@ -60,7 +60,7 @@ using HParamMap = std::map<std::string, Value, std::less<>>;
 
 // A session's hparams as its group shows them: NaN and infinities have no
 // JSON form, and the plugin treats them as unset.
-HParamMap ShownHParams(const SessionStartInfo& start) {
+HParamMap shown_hparams(const SessionStartInfo& start) {
   HParamMap shown;
   for (const auto& [name, value] : start.hparams) {
     if (value.is_number() && !std::isfinite(value.as_double())) continue;
@@ -77,7 +77,7 @@ void Report(std::vector<Diagnostic>* diagnostics, DiagnosticKind kind, const std
 
 // --- Decoding the plugin's protos into the plain model.
 
-const char* KindName(google::protobuf::Value::KindCase kind) {
+const char* kind_name(google::protobuf::Value::KindCase kind) {
   switch (kind) {
     case google::protobuf::Value::kNullValue:
       return "null";
@@ -92,8 +92,8 @@ const char* KindName(google::protobuf::Value::KindCase kind) {
 
 // The hp::Value of a protobuf Value; nullopt (reported as `what` in run
 // `run`) for a null, list, struct or unset one, which hp::Value cannot hold.
-std::optional<Value> DecodeValue(const google::protobuf::Value& v, const std::string& run,
-                                 const std::string& what, std::vector<Diagnostic>* diagnostics) {
+std::optional<Value> decode_value(const google::protobuf::Value& v, const std::string& run,
+                                  const std::string& what, std::vector<Diagnostic>* diagnostics) {
   switch (v.kind_case()) {
     case google::protobuf::Value::kNumberValue:
       return Value(v.number_value());
@@ -106,13 +106,13 @@ std::optional<Value> DecodeValue(const google::protobuf::Value& v, const std::st
              absl::StrFormat(
                  "run '%s': %s is a %s value, which hp::Value cannot hold (only numbers, strings and "
                  "bools); it is left out of the view. Log hparams as numbers, strings or bools.",
-                 run, what, KindName(v.kind_case())));
+                 run, what, kind_name(v.kind_case())));
       return std::nullopt;
   }
 }
 
-Experiment DecodeExperiment(const hpb::Experiment& in, const std::string& run,
-                            std::vector<Diagnostic>* diagnostics) {
+Experiment decode_experiment(const hpb::Experiment& in, const std::string& run,
+                             std::vector<Diagnostic>* diagnostics) {
   Experiment out;
   out.name = in.name();
   out.description = in.description();
@@ -128,7 +128,7 @@ Experiment DecodeExperiment(const hpb::Experiment& in, const std::string& run,
     if (info.has_domain_discrete()) {
       std::vector<Value>& values = h.domain_discrete.emplace();
       for (const google::protobuf::Value& v : info.domain_discrete().values()) {
-        std::optional<Value> value = DecodeValue(
+        std::optional<Value> value = decode_value(
             v, run, absl::StrFormat("a domain value of hparam '%s' in the experiment config", info.name()),
             diagnostics);
         if (value) values.push_back(*std::move(value));
@@ -147,8 +147,8 @@ Experiment DecodeExperiment(const hpb::Experiment& in, const std::string& run,
   return out;
 }
 
-SessionStartInfo DecodeSessionStart(const hpb::SessionStartInfo& in, const std::string& run,
-                                    std::vector<Diagnostic>* diagnostics) {
+SessionStartInfo decode_session_start(const hpb::SessionStartInfo& in, const std::string& run,
+                                      std::vector<Diagnostic>* diagnostics) {
   SessionStartInfo out;
   out.model_uri = in.model_uri();
   out.monitor_url = in.monitor_url();
@@ -159,7 +159,7 @@ SessionStartInfo DecodeSessionStart(const hpb::SessionStartInfo& in, const std::
   for (const auto& [name, unused] : in.hparams()) names.push_back(&name);
   std::sort(names.begin(), names.end(), [](const auto* a, const auto* b) { return *a < *b; });
   for (const std::string* name : names) {
-    std::optional<Value> value = DecodeValue(
+    std::optional<Value> value = decode_value(
         in.hparams().at(*name), run, absl::StrFormat("hparam '%s' of the session start", *name), diagnostics);
     if (value) out.hparams.emplace(*name, *std::move(value));
   }
@@ -167,8 +167,8 @@ SessionStartInfo DecodeSessionStart(const hpb::SessionStartInfo& in, const std::
 }
 
 // Handles one hparams plugin summary value: the first of each tag wins.
-void AccumulateHParams(const std::string& tag, const std::string& content, RunData* run,
-                       std::vector<Diagnostic>* diagnostics) {
+void accumulate_hparams(const std::string& tag, const std::string& content, RunData* run,
+                        std::vector<Diagnostic>* diagnostics) {
   int* count = nullptr;
   if (tag == kExperimentTag) {
     count = &run->experiment_count;
@@ -225,9 +225,9 @@ void AccumulateHParams(const std::string& tag, const std::string& content, RunDa
     return;
   }
   if (tag == kExperimentTag) {
-    run->experiment = DecodeExperiment(data.experiment(), run->name, diagnostics);
+    run->experiment = decode_experiment(data.experiment(), run->name, diagnostics);
   } else if (tag == kSessionStartInfoTag) {
-    run->session_start = DecodeSessionStart(data.session_start_info(), run->name, diagnostics);
+    run->session_start = decode_session_start(data.session_start_info(), run->name, diagnostics);
   } else {
     run->session_end = SessionEndInfo{internal::from_proto(data.session_end_info().status()),
                                       data.session_end_info().end_time_secs()};
@@ -259,7 +259,7 @@ static void accumulate_decoded_event(const proto::Event& event, RunData* run,
       plugin = run->tag_plugins.emplace(tag, std::move(name)).first;
     }
     if (plugin->second == kScalarsPluginName) {
-      std::optional<double> scalar = ScalarOf(value);
+      std::optional<double> scalar = scalar_of(value);
       if (!scalar) continue;
       ScalarValue& last = run->scalars[tag];
       last.value = *scalar;
@@ -267,7 +267,7 @@ static void accumulate_decoded_event(const proto::Event& event, RunData* run,
       last.wall_time = event.wall_time();
     } else if (plugin->second == kHParamsPluginName && value.has_metadata() &&
                value.metadata().plugin_data().plugin_name() == kHParamsPluginName) {
-      AccumulateHParams(tag, value.metadata().plugin_data().content(), run, diagnostics);
+      accumulate_hparams(tag, value.metadata().plugin_data().content(), run, diagnostics);
     }
   }
 }
@@ -321,7 +321,8 @@ namespace {
 // --- The plugin's computation.
 
 // The plugin's HParamInfo for one hparam from all the values sessions gave it.
-std::optional<HParamInfo> InferHParamInfo(const std::string& name, const std::vector<const Value*>& values) {
+std::optional<HParamInfo> infer_hparam_info(const std::string& name,
+                                            const std::vector<const Value*>& values) {
   HParamInfo info;
   info.name = name;
   DataType type = DATA_TYPE_UNSET;
@@ -372,12 +373,12 @@ std::optional<HParamInfo> InferHParamInfo(const std::string& name, const std::ve
 
 // Python's os.path.relpath(run, session) for a session that is a parent of
 // run (or run itself), with "." mapped to "".
-std::string RelativeGroup(std::string_view run, std::string_view session) {
+std::string relative_group(std::string_view run, std::string_view session) {
   if (run.size() == session.size()) return "";
   return std::string(run.substr(session.size() + 1));
 }
 
-std::vector<MetricInfo> InferMetricInfos(const std::vector<RunData>& runs) {
+std::vector<MetricInfo> infer_metric_infos(const std::vector<RunData>& runs) {
   std::set<std::string_view> session_runs;
   for (const RunData& run : runs) {
     if (run.session_start) session_runs.insert(run.name);
@@ -391,7 +392,7 @@ std::vector<MetricInfo> InferMetricInfos(const std::vector<RunData>& runs) {
       session = parent_run(session);
     }
     if (!session_runs.count(session)) continue;
-    std::string group = RelativeGroup(run.name, session);
+    std::string group = relative_group(run.name, session);
     for (const auto& [tag, unused] : run.scalars) names.emplace(tag, group);
   }
   std::vector<MetricInfo> infos;
@@ -402,7 +403,7 @@ std::vector<MetricInfo> InferMetricInfos(const std::vector<RunData>& runs) {
   return infos;
 }
 
-void SortHParamInfos(Experiment* experiment) {
+void sort_hparam_infos(Experiment* experiment) {
   std::stable_sort(experiment->hparam_infos.begin(), experiment->hparam_infos.end(),
                    [](const HParamInfo& a, const HParamInfo& b) {
                      if (a.differs != b.differs) return a.differs;
@@ -519,15 +520,15 @@ ExperimentView build_experiment_view(std::vector<RunData> runs, std::vector<Diag
       }
     }
     for (const std::string& name : names) {
-      if (auto info = InferHParamInfo(name, values[name]))
+      if (auto info = infer_hparam_info(name, values[name]))
         view.experiment.hparam_infos.push_back(*std::move(info));
     }
     if (!view.experiment.hparam_infos.empty()) {
       view.source = ExperimentSource::kInferred;
-      view.experiment.metric_infos = InferMetricInfos(all);
+      view.experiment.metric_infos = infer_metric_infos(all);
     }
   }
-  SortHParamInfos(&view.experiment);
+  sort_hparam_infos(&view.experiment);
 
   // --- Sessions and groups.
   struct MetricSum {
@@ -575,7 +576,7 @@ ExperimentView build_experiment_view(std::vector<RunData> runs, std::vector<Diag
       MetricValue& value = session.metric_values.emplace_back();
       value.name = metric.name;
       value.value = it->second.value;
-      value.training_step = ClampedStep(it->second.step);
+      value.training_step = clamped_step(it->second.step);
       value.wall_time_secs = it->second.wall_time;
       if (value.training_step != it->second.step) {
         view.diagnostics.push_back(Diagnostic{
@@ -593,8 +594,8 @@ ExperimentView build_experiment_view(std::vector<RunData> runs, std::vector<Diag
     if (inserted) {
       group.name = group_name;
       group.monitor_url = start.monitor_url;
-      group.hparams = ShownHParams(start);
-    } else if (group.hparams != ShownHParams(start) && differing.insert(group_name).second) {
+      group.hparams = shown_hparams(start);
+    } else if (group.hparams != shown_hparams(start) && differing.insert(group_name).second) {
       // Value's == tells 0.0 from -0.0, which are distinct group names.
       view.diagnostics.push_back(Diagnostic{
           DiagnosticKind::kGroupHParamsDiffer, run.name, "", 0,

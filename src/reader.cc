@@ -19,9 +19,9 @@
 namespace hp {
 namespace {
 
-Env* EnvOf(const LoadOptions& options) { return options.env != nullptr ? options.env : Env::default_env(); }
+Env* env_of(const LoadOptions& options) { return options.env != nullptr ? options.env : Env::default_env(); }
 
-bool IsEventFile(const std::string& name) { return name.find("tfevents") != std::string::npos; }
+bool is_event_file(const std::string& name) { return name.find("tfevents") != std::string::npos; }
 
 // Deeper than this is taken for a loop the checks below missed.
 constexpr int kMaxDepth = 64;
@@ -85,7 +85,7 @@ void Walk(Env* env, const std::string& dir, const std::string& run, int depth, V
   RunFiles here;
   here.name = run;
   for (const DirEntry& entry : *entries) {
-    if (!entry.is_directory && IsEventFile(entry.name)) here.files.push_back(join_path(dir, entry.name));
+    if (!entry.is_directory && is_event_file(entry.name)) here.files.push_back(join_path(dir, entry.name));
   }
   if (!here.files.empty()) runs->push_back(std::move(here));
   for (const DirEntry& entry : *entries) {
@@ -95,7 +95,7 @@ void Walk(Env* env, const std::string& dir, const std::string& run, int depth, V
   }
 }
 
-absl::Status CheckLogdir(Env* env, const std::string& logdir) {
+absl::Status check_logdir(Env* env, const std::string& logdir) {
   if (logdir.empty()) return absl::InvalidArgumentError("logdir is empty; pass the directory to read");
   absl::StatusOr<bool> is_dir = env->is_directory(logdir);
   if (!is_dir.ok()) {
@@ -115,10 +115,10 @@ absl::Status CheckLogdir(Env* env, const std::string& logdir) {
 // corruption, a small buffer (10,000 opens must stay cheap; a large buffer
 // costs a zero-fill and a heap consolidation per file), and every skipped
 // span reported to `diagnostics` (may be null).
-RecordReaderOptions EventFileReaderOptions(const LoadOptions& options, const std::string& run,
-                                           std::vector<Diagnostic>* diagnostics) {
+RecordReaderOptions event_file_reader_options(const LoadOptions& options, const std::string& run,
+                                              std::vector<Diagnostic>* diagnostics) {
   RecordReaderOptions reader_options;
-  reader_options.env = EnvOf(options);
+  reader_options.env = env_of(options);
   reader_options.max_record_bytes = options.max_record_bytes;
   reader_options.resync_after_corruption = true;
   reader_options.buffer_bytes = size_t{16} << 10;
@@ -132,8 +132,8 @@ RecordReaderOptions EventFileReaderOptions(const LoadOptions& options, const std
   return reader_options;
 }
 
-void ReportTruncatedTail(const std::string& path, const std::string& run,
-                         std::vector<Diagnostic>* diagnostics) {
+void report_truncated_tail(const std::string& path, const std::string& run,
+                           std::vector<Diagnostic>* diagnostics) {
   if (diagnostics == nullptr) return;
   diagnostics->push_back(Diagnostic{
       DiagnosticKind::kTruncatedFile, run, path, 0,
@@ -146,8 +146,8 @@ void ReportTruncatedTail(const std::string& path, const std::string& run,
 
 absl::StatusOr<std::vector<RunFiles>> list_runs(const std::string& logdir, const LoadOptions& options,
                                                 std::vector<Diagnostic>* diagnostics) {
-  Env* env = EnvOf(options);
-  HP_RETURN_IF_ERROR(CheckLogdir(env, logdir));
+  Env* env = env_of(options);
+  HP_RETURN_IF_ERROR(check_logdir(env, logdir));
   std::vector<RunFiles> runs;
   VisitedDirs visited;
   Walk(env, logdir, ".", 0, &visited, &runs, diagnostics);
@@ -159,7 +159,7 @@ absl::StatusOr<std::vector<RunFiles>> list_runs(const std::string& logdir, const
 absl::Status read_event_file(const std::string& path, const LoadOptions& options, RunData* run,
                              std::vector<Diagnostic>* diagnostics) {
   run->files.push_back(path);
-  const RecordReaderOptions reader_options = EventFileReaderOptions(options, run->name, diagnostics);
+  const RecordReaderOptions reader_options = event_file_reader_options(options, run->name, diagnostics);
   HP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader, RecordReader::open(path, reader_options));
   while (true) {
     absl::StatusOr<std::string_view> record = reader->read_record();
@@ -172,14 +172,14 @@ absl::Status read_event_file(const std::string& path, const LoadOptions& options
                         "bug?); it was skipped.",
                         path, record->size(), reader->record_offset())});
   }
-  if (reader->truncated_tail()) ReportTruncatedTail(path, run->name, diagnostics);
+  if (reader->truncated_tail()) report_truncated_tail(path, run->name, diagnostics);
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<RunData>> read_logdir(const std::string& logdir, const LoadOptions& options,
                                                  std::vector<Diagnostic>* diagnostics) {
-  Env* env = EnvOf(options);
-  HP_RETURN_IF_ERROR(CheckLogdir(env, logdir));
+  Env* env = env_of(options);
+  HP_RETURN_IF_ERROR(check_logdir(env, logdir));
   HP_ASSIGN_OR_RETURN(std::vector<DirEntry> top, env->list_dir(logdir));
   std::sort(top.begin(), top.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
 
@@ -205,7 +205,7 @@ absl::StatusOr<std::vector<RunData>> read_logdir(const std::string& logdir, cons
       task.dir = join_path(logdir, entry.name);
       task.run = entry.name;
       tasks.push_back(std::move(task));
-    } else if (IsEventFile(entry.name)) {
+    } else if (is_event_file(entry.name)) {
       root.files.push_back(join_path(logdir, entry.name));
     }
   }

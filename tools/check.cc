@@ -18,7 +18,7 @@ namespace {
 
 constexpr size_t kMaxListed = 5;
 
-std::string ListSome(const std::vector<std::string>& items) {
+std::string list_some(const std::vector<std::string>& items) {
   std::vector<std::string> shown(items.begin(), items.begin() + std::min(items.size(), kMaxListed));
   std::string out = absl::StrJoin(shown, ", ");
   if (items.size() > kMaxListed) absl::StrAppendFormat(&out, " and %d more", items.size() - kMaxListed);
@@ -26,12 +26,12 @@ std::string ListSome(const std::vector<std::string>& items) {
 }
 
 std::string Describe(const Value& v) {
-  if (v.is_number()) return FormatNumber(v.as_double());
+  if (v.is_number()) return format_number(v.as_double());
   if (v.is_string()) return "'" + v.as_string() + "'";
   return v.as_bool() ? "true" : "false";
 }
 
-std::string TypeName(DataType type) {
+std::string type_name(DataType type) {
   switch (type) {
     case DATA_TYPE_STRING:
       return "string";
@@ -46,7 +46,7 @@ std::string TypeName(DataType type) {
 
 // The same value as the plugin compares them: numbers by value (an int
 // domain value matches a float hparam), so 0.0 == -0.0 and NaN matches nothing.
-bool SameValue(const Value& a, const Value& b) {
+bool same_value(const Value& a, const Value& b) {
   if (a.is_number() && b.is_number()) return a.as_double() == b.as_double();
   if (a.is_string() && b.is_string()) return a.as_string() == b.as_string();
   if (a.is_bool() && b.is_bool()) return a.as_bool() == b.as_bool();
@@ -55,7 +55,7 @@ bool SameValue(const Value& a, const Value& b) {
 
 // The nearest session run above `run` ("a/b/c" -> "a/b" or "a"), the way
 // TensorBoard looks for it; "" when none.
-std::string SessionAbove(const ExperimentView& view, const std::string& run) {
+std::string session_above(const ExperimentView& view, const std::string& run) {
   for (std::string_view candidate = run; !candidate.empty(); candidate = parent_run(candidate)) {
     const RunData* data = view.find_run(candidate);
     if (data != nullptr && data->session_start) return std::string(candidate);
@@ -65,7 +65,7 @@ std::string SessionAbove(const ExperimentView& view, const std::string& run) {
 
 // Whether a logged tag looks like the configured one: equal but for case, or
 // one containing the other (accuracy / epoch_accuracy / val_accuracy).
-bool SimilarTag(const std::string& logged, const std::string& configured) {
+bool similar_tag(const std::string& logged, const std::string& configured) {
   if (configured.empty() || logged == configured) return false;
   const std::string a = absl::AsciiStrToLower(logged);
   const std::string b = absl::AsciiStrToLower(configured);
@@ -74,14 +74,14 @@ bool SimilarTag(const std::string& logged, const std::string& configured) {
 
 // The C++ and CLI spelling of the metric (tag, one of `groups`), preferring
 // the validation group, which is what a tuning dashboard usually compares.
-std::string MetricFix(const std::string& tag, const std::set<std::string>& groups) {
+std::string metric_fix(const std::string& tag, const std::set<std::string>& groups) {
   std::string group = groups.count("validation") ? "validation" : *groups.begin();
   if (group.empty()) return absl::StrFormat("hp::Metric(\"%s\") (CLI: --metric '%s')", tag, tag);
   return absl::StrFormat("hp::Metric(\"%s\").group(\"%s\") (CLI: --metric '%s;group=%s')", tag, group, tag,
                          group);
 }
 
-void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
+void check_metrics(const ExperimentView& view, std::vector<Finding>* findings) {
   std::vector<const RunData*> sessions;
   for (const RunData& run : view.runs) {
     if (run.session_start) sessions.push_back(&run);
@@ -109,10 +109,10 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
     for (const RunData& run : view.runs) {
       if (run.scalars.count(metric.name.tag)) {
         places.push_back(run.name);
-        std::string session = SessionAbove(view, run.name);
+        std::string session = session_above(view, run.name);
         if (!session.empty()) groups.insert(run.name == session ? "" : run.name.substr(session.size() + 1));
       }
-      if (!SessionAbove(view, run.name).empty()) {
+      if (!session_above(view, run.name).empty()) {
         for (const auto& [tag, unused] : run.scalars) nearby_tags.insert(tag);
       }
     }
@@ -121,17 +121,17 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
       std::vector<std::string> options;
       for (const std::string& g : groups) options.push_back("group='" + g + "'");
       suggestion = "did you mean " + absl::StrJoin(options, " or ") + "? Configure " +
-                   MetricFix(metric.name.tag, groups);
+                   metric_fix(metric.name.tag, groups);
     }
     // Tags like the configured one (Keras writes `epoch_accuracy` under
     // train/ and validation/ for a metric named `accuracy`), with the
     // groups they are in: fixing the tag alone leaves the column empty.
     std::map<std::string, std::set<std::string>> similar;
     for (const RunData& run : view.runs) {
-      std::string session = SessionAbove(view, run.name);
+      std::string session = session_above(view, run.name);
       if (session.empty()) continue;
       for (const auto& [tag, unused] : run.scalars) {
-        if (SimilarTag(tag, metric.name.tag)) {
+        if (similar_tag(tag, metric.name.tag)) {
           similar[tag].insert(run.name == session ? "" : run.name.substr(session.size() + 1));
         }
       }
@@ -139,7 +139,7 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
     std::string message;
     if (!places.empty()) {
       message = absl::StrFormat(
-          "%s is in no session run: found `%s` in %s; %s", what, metric.name.tag, ListSome(places),
+          "%s is in no session run: found `%s` in %s; %s", what, metric.name.tag, list_some(places),
           suggestion.empty() ? "those runs belong to no session; log hparams() in the run "
                                "directory that holds them (or its parent)"
                              : suggestion);
@@ -157,11 +157,11 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
           "subdirectory of the session run), so renaming the tag alone still leaves the column empty; "
           "configure "
           "%s",
-          what, absl::StrJoin(found, " and "), MetricFix(tag, in_groups));
+          what, absl::StrJoin(found, " and "), metric_fix(tag, in_groups));
     } else if (!nearby_tags.empty()) {
       message =
           absl::StrFormat("%s is logged in no run; the sessions have scalar tags %s: is the tag misspelled?",
-                          what, ListSome({nearby_tags.begin(), nearby_tags.end()}));
+                          what, list_some({nearby_tags.begin(), nearby_tags.end()}));
     } else {
       message = absl::StrFormat(
           "%s is logged in no run, and no session has any scalar; log it with "
@@ -185,16 +185,16 @@ void CheckMetrics(const ExperimentView& view, std::vector<Finding>* findings) {
              "%d session%s ha%s no value for any configured metric (%s); the dashboard shows them "
              "with empty metric columns. Log the metrics in the trial's run directory (or the "
              "metric's group subdirectory)",
-             empty.size(), empty.size() == 1 ? "" : "s", empty.size() == 1 ? "s" : "ve", ListSome(empty))});
+             empty.size(), empty.size() == 1 ? "" : "s", empty.size() == 1 ? "s" : "ve", list_some(empty))});
   }
 }
 
-void CheckRootSession(const ExperimentView& view, std::vector<Finding>* findings) {
+void check_root_session(const ExperimentView& view, std::vector<Finding>* findings) {
   const RunData* root = view.find_run(".");
   if (root == nullptr || !root->session_start) return;
   std::vector<std::string> below;
   for (const RunData& run : view.runs) {
-    if (run.name != "." && !run.scalars.empty() && SessionAbove(view, run.name).empty())
+    if (run.name != "." && !run.scalars.empty() && session_above(view, run.name).empty())
       below.push_back(run.name);
   }
   bool grouped_metric = false;
@@ -208,10 +208,10 @@ void CheckRootSession(const ExperimentView& view, std::vector<Finding>* findings
            "the logdir root holds a session start; TensorBoard never finds a root session's metrics "
            "in subdirectories%s. Write each trial's hparams into its own run directory "
            "(e.g. LOGDIR/run-0) instead of the logdir root",
-           below.empty() ? "" : " (scalars in " + ListSome(below) + " are lost)")});
+           below.empty() ? "" : " (scalars in " + list_some(below) + " are lost)")});
 }
 
-void CheckHParams(const ExperimentView& view, std::vector<Finding>* findings) {
+void check_hparams(const ExperimentView& view, std::vector<Finding>* findings) {
   if (view.source != ExperimentSource::kConfig) return;
   std::map<std::string, const HParamInfo*> infos;
   for (const HParamInfo& info : view.experiment.hparam_infos) infos[info.name] = &info;
@@ -235,14 +235,14 @@ void CheckHParams(const ExperimentView& view, std::vector<Finding>* findings) {
              absl::StrFormat(
                  "run '%s': hparam '%s' = %s is a %s, but the config declares a %s; log the value "
                  "with the declared type",
-                 run.name, name, Describe(value), TypeName(type), TypeName(info.type))});
+                 run.name, name, Describe(value), type_name(type), type_name(info.type))});
         continue;
       }
       if (info.domain_discrete) {
         bool in = false;
         std::vector<std::string> allowed;
         for (const Value& v : *info.domain_discrete) {
-          in |= SameValue(v, value);
+          in |= same_value(v, value);
           allowed.push_back(Describe(v));
         }
         if (!in) {
@@ -262,15 +262,15 @@ void CheckHParams(const ExperimentView& view, std::vector<Finding>* findings) {
                absl::StrFormat(
                    "run '%s': hparam '%s' = %s is outside the config's interval [%s, %s]; widen the "
                    "interval or fix the trial",
-                   run.name, name, Describe(value), FormatNumber(interval.min_value),
-                   FormatNumber(interval.max_value))});
+                   run.name, name, Describe(value), format_number(interval.min_value),
+                   format_number(interval.max_value))});
         }
       }
     }
   }
 }
 
-void CheckRunsWithoutSession(const ExperimentView& view, std::vector<Finding>* findings) {
+void check_runs_without_session(const ExperimentView& view, std::vector<Finding>* findings) {
   bool any_session = false;
   for (const RunData& run : view.runs) any_session |= run.session_start.has_value();
   if (!any_session) {
@@ -281,7 +281,7 @@ void CheckRunsWithoutSession(const ExperimentView& view, std::vector<Finding>* f
     return;
   }
   for (const RunData& run : view.runs) {
-    if (run.session_start || !SessionAbove(view, run.name).empty()) continue;
+    if (run.session_start || !session_above(view, run.name).empty()) continue;
     if (run.scalars.empty()) continue;  // e.g. the root holding only the config
     findings->push_back(
         {"run_without_session",
@@ -294,15 +294,15 @@ void CheckRunsWithoutSession(const ExperimentView& view, std::vector<Finding>* f
 
 }  // namespace
 
-std::vector<Finding> CheckExperiment(const ExperimentView& view) {
+std::vector<Finding> check_experiment(const ExperimentView& view) {
   std::vector<Finding> findings;
   for (const Diagnostic& d : view.diagnostics) {
     findings.push_back({std::string(diagnostic_kind_name(d.kind)), d.message});
   }
-  CheckRunsWithoutSession(view, &findings);
-  CheckRootSession(view, &findings);
-  CheckMetrics(view, &findings);
-  CheckHParams(view, &findings);
+  check_runs_without_session(view, &findings);
+  check_root_session(view, &findings);
+  check_metrics(view, &findings);
+  check_hparams(view, &findings);
   return findings;
 }
 

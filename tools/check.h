@@ -15,7 +15,7 @@ struct Finding {
   std::string message;  // what is wrong, where, and what to do
 };
 
-std::vector<Finding> CheckExperiment(const ExperimentView& view);
+std::vector<Finding> check_experiment(const ExperimentView& view);
 
 }  // namespace hp::cli
 

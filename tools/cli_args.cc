@@ -17,8 +17,8 @@ const std::vector<std::string>& Args::all(const std::string& name) const {
   return it == flags.end() ? kNone : it->second;
 }
 
-absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& argv, const std::vector<FlagSpec>& specs,
-                               size_t min_positional, size_t max_positional) {
+absl::StatusOr<Args> parse_args(const std::vector<std::string>& argv, const std::vector<FlagSpec>& specs,
+                                size_t min_positional, size_t max_positional) {
   Args args;
   bool only_positional = false;
   for (size_t i = 0; i < argv.size(); ++i) {

@@ -39,8 +39,8 @@ struct Args {
 // unknown flag, a missing value, a repeated non-repeatable flag, or a
 // positional count outside [min_positional, max_positional]. "--help" and
 // "-h" are always accepted as the switch "help".
-absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& argv, const std::vector<FlagSpec>& specs,
-                               size_t min_positional, size_t max_positional);
+absl::StatusOr<Args> parse_args(const std::vector<std::string>& argv, const std::vector<FlagSpec>& specs,
+                                size_t min_positional, size_t max_positional);
 
 }  // namespace hp::cli
 

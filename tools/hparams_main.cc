@@ -157,7 +157,7 @@ Intervals are sampled as real intervals (the config does not record whether
 an interval was integer).
 )";
 
-int UsageError(const std::string& command, const std::string& message) {
+int usage_error(const std::string& command, const std::string& message) {
   std::cerr << "hparams " << command << ": " << message << "\n"
             << "Run 'hparams " << command << " --help' for usage.\n";
   return kError;
@@ -168,77 +168,77 @@ int Failure(const std::string& command, const absl::Status& status) {
   return kError;
 }
 
-void NoteDiagnostics(const ExperimentView& view, const std::string& logdir) {
+void note_diagnostics(const ExperimentView& view, const std::string& logdir) {
   if (view.diagnostics.empty()) return;
   std::cerr << absl::StrFormat("note: %d problem%s while reading; run 'hparams check %s'\n",
                                view.diagnostics.size(), view.diagnostics.size() == 1 ? "" : "s", logdir);
 }
 
-int RunShowOrExport(const std::string& command, const std::vector<std::string>& argv) {
+int run_show_or_export(const std::string& command, const std::vector<std::string>& argv) {
   bool is_export = command == "export";
   std::vector<FlagSpec> specs = {{"sort"}, {"desc", false}};
   if (is_export) specs.push_back({"format"});
-  auto args = ParseArgs(argv, specs, 1, 1);
-  if (!args.ok()) return UsageError(command, std::string(args.status().message()));
+  auto args = parse_args(argv, specs, 1, 1);
+  if (!args.ok()) return usage_error(command, std::string(args.status().message()));
   if (args->has("help")) {
     std::cout << (is_export ? kExportHelp : kShowHelp);
     return kOk;
   }
   std::string format = is_export ? args->get("format") : "text";
   if (format != "text" && format != "csv" && format != "json" && format != "markdown") {
-    return UsageError(command, format.empty() ? "--format is required: csv, json or markdown"
-                                              : "--format '" + format + "' is not csv, json or markdown");
+    return usage_error(command, format.empty() ? "--format is required: csv, json or markdown"
+                                               : "--format '" + format + "' is not csv, json or markdown");
   }
-  if (args->has("desc") && !args->has("sort")) return UsageError(command, "--desc needs --sort COLUMN");
+  if (args->has("desc") && !args->has("sort")) return usage_error(command, "--desc needs --sort COLUMN");
   const std::string& logdir = args->positional[0];
   auto view = load_experiment(logdir);
   if (!view.ok()) return Failure(command, view.status());
   // The view of a large logdir takes long to free, and the process is about
   // to exit: keep it (reachable, so leak checkers stay quiet).
   static const ExperimentView* const kept = new ExperimentView(*std::move(view));
-  Table table = BuildTable(*kept);
+  Table table = build_table(*kept);
   if (args->has("sort")) {
-    absl::Status sorted = SortTable(&table, args->get("sort"), args->has("desc"));
-    if (!sorted.ok()) return UsageError(command, std::string(sorted.message()));
+    absl::Status sorted = sort_table(&table, args->get("sort"), args->has("desc"));
+    if (!sorted.ok()) return usage_error(command, std::string(sorted.message()));
   }
   if (format == "text") {
-    std::cout << RenderText(table);
+    std::cout << render_text(table);
     if (table.rows.empty())
       std::cerr << "no sessions in " << logdir << "; run 'hparams check " << logdir << "'\n";
   } else if (format == "csv") {
-    std::cout << RenderCsv(table);
+    std::cout << render_csv(table);
   } else if (format == "json") {
-    std::cout << RenderJson(table);
+    std::cout << render_json(table);
   } else {
-    std::cout << RenderMarkdown(table);
+    std::cout << render_markdown(table);
   }
-  NoteDiagnostics(*kept, logdir);
+  note_diagnostics(*kept, logdir);
   return kOk;
 }
 
-int RunCheck(const std::vector<std::string>& argv) {
-  auto args = ParseArgs(argv, {}, 1, 1);
-  if (!args.ok()) return UsageError("check", std::string(args.status().message()));
+int run_check(const std::vector<std::string>& argv) {
+  auto args = parse_args(argv, {}, 1, 1);
+  if (!args.ok()) return usage_error("check", std::string(args.status().message()));
   if (args->has("help")) {
     std::cout << kCheckHelp;
     return kOk;
   }
   auto view = load_experiment(args->positional[0]);
   if (!view.ok()) return Failure("check", view.status());
-  std::vector<Finding> findings = CheckExperiment(*view);
-  for (const Finding& f : findings) std::cout << f.code << ": " << EscapeControl(f.message) << "\n";
+  std::vector<Finding> findings = check_experiment(*view);
+  for (const Finding& f : findings) std::cout << f.code << ": " << escape_control(f.message) << "\n";
   if (findings.empty()) {
-    std::cout << "no problems found in " << EscapeControl(args->positional[0]) << "\n";
+    std::cout << "no problems found in " << escape_control(args->positional[0]) << "\n";
     return kOk;
   }
   std::cout << absl::StrFormat("%d finding%s\n", findings.size(), findings.size() == 1 ? "" : "s");
   return kFindings;
 }
 
-absl::StatusOr<std::optional<double>> TimeFlag(const Args& args) {
+absl::StatusOr<std::optional<double>> time_flag(const Args& args) {
   if (!args.has("time")) return std::optional<double>();
   std::string text = args.get("time");
-  auto t = ParseFiniteNumber(text, "--time");
+  auto t = parse_finite_number(text, "--time");
   if (!t.ok()) {
     return absl::InvalidArgumentError("--time '" + text + "' is not a number of seconds (" +
                                       std::string(t.status().message()) + ")");
@@ -246,54 +246,54 @@ absl::StatusOr<std::optional<double>> TimeFlag(const Args& args) {
   return std::optional<double>(*t);
 }
 
-WriterOptions WriterOptionsFor(std::optional<double> time) {
+WriterOptions writer_options_for(std::optional<double> time) {
   WriterOptions options;
   if (time) options.clock = [t = *time] { return t; };
   return options;
 }
 
-int RunConfig(const std::vector<std::string>& argv) {
-  auto args = ParseArgs(argv, {{"hparam", true, true}, {"metric", true, true}, {"time"}}, 1, 1);
-  if (!args.ok()) return UsageError("config", std::string(args.status().message()));
+int run_config(const std::vector<std::string>& argv) {
+  auto args = parse_args(argv, {{"hparam", true, true}, {"metric", true, true}, {"time"}}, 1, 1);
+  if (!args.ok()) return usage_error("config", std::string(args.status().message()));
   if (args->has("help")) {
     std::cout << kConfigHelp;
     return kOk;
   }
   std::vector<HParam> hparams;
   for (const std::string& spec : args->all("hparam")) {
-    auto hparam = ParseHParamSpec(spec);
-    if (!hparam.ok()) return UsageError("config", std::string(hparam.status().message()));
+    auto hparam = parse_hparam_spec(spec);
+    if (!hparam.ok()) return usage_error("config", std::string(hparam.status().message()));
     hparams.push_back(*std::move(hparam));
   }
   std::vector<Metric> metrics;
   for (const std::string& spec : args->all("metric")) {
-    auto metric = ParseMetricSpec(spec);
-    if (!metric.ok()) return UsageError("config", std::string(metric.status().message()));
+    auto metric = parse_metric_spec(spec);
+    if (!metric.ok()) return usage_error("config", std::string(metric.status().message()));
     metrics.push_back(*std::move(metric));
   }
   if (hparams.empty() && metrics.empty())
-    return UsageError("config", "give at least one --hparam or --metric");
-  auto time = TimeFlag(*args);
-  if (!time.ok()) return UsageError("config", std::string(time.status().message()));
+    return usage_error("config", "give at least one --hparam or --metric");
+  auto time = time_flag(*args);
+  if (!time.ok()) return usage_error("config", std::string(time.status().message()));
   // Validate before creating anything, so bad input writes nothing.
   for (const HParam& h : hparams) {
     absl::Status s = h.validate();
-    if (!s.ok()) return UsageError("config", std::string(s.message()));
+    if (!s.ok()) return usage_error("config", std::string(s.message()));
   }
   for (const Metric& m : metrics) {
     absl::Status s = m.validate();
-    if (!s.ok()) return UsageError("config", std::string(s.message()));
+    if (!s.ok()) return usage_error("config", std::string(s.message()));
   }
-  auto writer = SummaryWriter::create(args->positional[0], WriterOptionsFor(*time));
+  auto writer = SummaryWriter::create(args->positional[0], writer_options_for(*time));
   if (!writer.ok()) return Failure("config", writer.status());
   absl::Status status = (*writer)->hparams_config(hparams, metrics, *time);
   absl::Status closed = (*writer)->close();
-  if (!status.ok()) return UsageError("config", std::string(status.message()));
+  if (!status.ok()) return usage_error("config", std::string(status.message()));
   if (!closed.ok()) return Failure("config", closed);
   return kOk;
 }
 
-absl::StatusOr<SessionStatus> ParseStatus(const std::string& text) {
+absl::StatusOr<SessionStatus> parse_status(const std::string& text) {
   if (text == "success") return STATUS_SUCCESS;
   if (text == "failure") return STATUS_FAILURE;
   if (text == "running") return STATUS_RUNNING;
@@ -301,45 +301,45 @@ absl::StatusOr<SessionStatus> ParseStatus(const std::string& text) {
   return absl::InvalidArgumentError("--status '" + text + "' is not success, failure, running or unknown");
 }
 
-int RunLog(const std::vector<std::string>& argv) {
-  auto args = ParseArgs(
+int run_log(const std::vector<std::string>& argv) {
+  auto args = parse_args(
       argv, {{"hparam", true, true}, {"trial-id"}, {"scalar", true, true}, {"status"}, {"time"}}, 1, 1);
-  if (!args.ok()) return UsageError("log", std::string(args.status().message()));
+  if (!args.ok()) return usage_error("log", std::string(args.status().message()));
   if (args->has("help")) {
     std::cout << kLogHelp;
     return kOk;
   }
   HParams hparams;
   for (const std::string& spec : args->all("hparam")) {
-    auto assignment = ParseAssignment(spec);
-    if (!assignment.ok()) return UsageError("log", std::string(assignment.status().message()));
+    auto assignment = parse_assignment(spec);
+    if (!assignment.ok()) return usage_error("log", std::string(assignment.status().message()));
     hparams.add(assignment->first, std::move(assignment->second));
   }
-  if (hparams.empty()) return UsageError("log", "give the trial's hparams with --hparam NAME=VALUE");
+  if (hparams.empty()) return usage_error("log", "give the trial's hparams with --hparam NAME=VALUE");
   absl::Status valid = hparams.validate();
-  if (!valid.ok()) return UsageError("log", std::string(valid.message()));
+  if (!valid.ok()) return usage_error("log", std::string(valid.message()));
   std::vector<ScalarSpec> scalars;
   for (const std::string& spec : args->all("scalar")) {
-    auto scalar = ParseScalarSpec(spec);
-    if (!scalar.ok()) return UsageError("log", std::string(scalar.status().message()));
+    auto scalar = parse_scalar_spec(spec);
+    if (!scalar.ok()) return usage_error("log", std::string(scalar.status().message()));
     // The writer would refuse a non-UTF-8 tag after the file exists; refuse it first.
     if (absl::Status s = Metric(scalar->tag).validate(); !s.ok()) {
-      return UsageError("log", "--scalar: " + std::string(s.message()));
+      return usage_error("log", "--scalar: " + std::string(s.message()));
     }
     scalars.push_back(*std::move(scalar));
   }
   std::optional<SessionStatus> status;
   if (args->has("status")) {
-    auto s = ParseStatus(args->get("status"));
-    if (!s.ok()) return UsageError("log", std::string(s.status().message()));
+    auto s = parse_status(args->get("status"));
+    if (!s.ok()) return usage_error("log", std::string(s.status().message()));
     status = *s;
   }
-  auto time = TimeFlag(*args);
-  if (!time.ok()) return UsageError("log", std::string(time.status().message()));
+  auto time = time_flag(*args);
+  if (!time.ok()) return usage_error("log", std::string(time.status().message()));
   std::optional<std::string> trial_id;
   if (args->has("trial-id")) trial_id = args->get("trial-id");
 
-  auto writer = SummaryWriter::create(args->positional[0], WriterOptionsFor(*time));
+  auto writer = SummaryWriter::create(args->positional[0], writer_options_for(*time));
   if (!writer.ok()) return Failure("log", writer.status());
   absl::Status s = (*writer)->hparams(hparams, trial_id, *time);
   for (size_t i = 0; s.ok() && i < scalars.size(); ++i)
@@ -347,13 +347,13 @@ int RunLog(const std::vector<std::string>& argv) {
   if (s.ok() && status) s = (*writer)->session_end(*status, *time);
   absl::Status closed = (*writer)->close();
   if (!s.ok())
-    return absl::IsInvalidArgument(s) ? UsageError("log", std::string(s.message())) : Failure("log", s);
+    return absl::IsInvalidArgument(s) ? usage_error("log", std::string(s.message())) : Failure("log", s);
   if (!closed.ok()) return Failure("log", closed);
   return kOk;
 }
 
 // The config's hparams as HParam objects, in the order they were written.
-absl::StatusOr<std::vector<HParam>> ConfigHParams(const std::string& logdir) {
+absl::StatusOr<std::vector<HParam>> config_hparams(const std::string& logdir) {
   auto view = load_experiment(logdir);
   if (!view.ok()) return view.status();
   if (view->source != ExperimentSource::kConfig) {
@@ -398,7 +398,7 @@ absl::StatusOr<std::vector<HParam>> ConfigHParams(const std::string& logdir) {
   return hparams;
 }
 
-void PrintTrial(const HParams& trial) {
+void print_trial(const HParams& trial) {
   std::string line = "{";
   bool first = true;
   for (const HParams::Entry& entry : trial) {
@@ -409,41 +409,41 @@ void PrintTrial(const HParams& trial) {
   std::cout << line << "}\n";
 }
 
-int RunGrid(const std::vector<std::string>& argv) {
-  auto args = ParseArgs(argv, {}, 1, 1);
-  if (!args.ok()) return UsageError("grid", std::string(args.status().message()));
+int run_grid(const std::vector<std::string>& argv) {
+  auto args = parse_args(argv, {}, 1, 1);
+  if (!args.ok()) return usage_error("grid", std::string(args.status().message()));
   if (args->has("help")) {
     std::cout << kGridHelp;
     return kOk;
   }
-  auto hparams = ConfigHParams(args->positional[0]);
+  auto hparams = config_hparams(args->positional[0]);
   if (!hparams.ok()) return Failure("grid", hparams.status());
   auto trials = grid_search(*hparams);
   if (!trials.ok()) return Failure("grid", trials.status());
-  for (const HParams& trial : *trials) PrintTrial(trial);
+  for (const HParams& trial : *trials) print_trial(trial);
   return kOk;
 }
 
-int RunSample(const std::vector<std::string>& argv) {
-  auto args = ParseArgs(argv, {{"num", true, false, "n"}, {"seed"}}, 1, 1);
-  if (!args.ok()) return UsageError("sample", std::string(args.status().message()));
+int run_sample(const std::vector<std::string>& argv) {
+  auto args = parse_args(argv, {{"num", true, false, "n"}, {"seed"}}, 1, 1);
+  if (!args.ok()) return usage_error("sample", std::string(args.status().message()));
   if (args->has("help")) {
     std::cout << kSampleHelp;
     return kOk;
   }
-  if (!args->has("num")) return UsageError("sample", "-n N (the number of trials) is required");
+  if (!args->has("num")) return usage_error("sample", "-n N (the number of trials) is required");
   std::string n_text = args->get("num");
-  auto n_parsed = ParseUnsigned(n_text, "-n");
+  auto n_parsed = parse_unsigned(n_text, "-n");
   if (!n_parsed.ok() || *n_parsed > static_cast<uint64_t>(std::numeric_limits<long long>::max())) {
-    return UsageError("sample", "-n '" + n_text + "' is not a non-negative integer");
+    return usage_error("sample", "-n '" + n_text + "' is not a non-negative integer");
   }
   const long long n = static_cast<long long>(*n_parsed);
   std::string seed_text = args->get("seed", "0");
-  auto seed_parsed = ParseUnsigned(seed_text, "--seed");
+  auto seed_parsed = parse_unsigned(seed_text, "--seed");
   if (!seed_parsed.ok())
-    return UsageError("sample", "--seed '" + seed_text + "' is not a non-negative integer");
+    return usage_error("sample", "--seed '" + seed_text + "' is not a non-negative integer");
   const uint64_t seed = *seed_parsed;
-  auto hparams = ConfigHParams(args->positional[0]);
+  auto hparams = config_hparams(args->positional[0]);
   if (!hparams.ok()) return Failure("sample", hparams.status());
   // Checks the domains even for -n 0.
   absl::Status searchable = random_search(*hparams, 0, seed).status();
@@ -455,7 +455,7 @@ int RunSample(const std::vector<std::string>& argv) {
   for (long long i = 0; i < n; ++i) {
     auto trial = sample_trial(*hparams, rng);
     if (!trial.ok()) return Failure("sample", trial.status());
-    PrintTrial(*trial);
+    print_trial(*trial);
     if (!std::cout) return Failure("sample", absl::UnavailableError("cannot write to stdout"));
   }
   return kOk;
@@ -464,7 +464,7 @@ int RunSample(const std::vector<std::string>& argv) {
 // Exit status 2 when stdout lost anything (a full disk, /dev/full, a closed
 // descriptor): a truncated CSV must not look like a finished one. stdio
 // buffers, so errors surface only on the final flush.
-int FinishStdout(const std::string& command, int code) {
+int finish_stdout(const std::string& command, int code) {
   std::cout.flush();
   errno = 0;
   const bool flushed = std::fflush(stdout) == 0;
@@ -490,19 +490,19 @@ int Dispatch(int argc, char** argv) {
     std::cout << "hparams " << HPARAMS_VERSION << "\n";
     return kOk;
   }
-  if (command == "show" || command == "export") return RunShowOrExport(command, rest);
-  if (command == "check") return RunCheck(rest);
-  if (command == "config") return RunConfig(rest);
-  if (command == "log") return RunLog(rest);
-  if (command == "grid") return RunGrid(rest);
-  if (command == "sample") return RunSample(rest);
+  if (command == "show" || command == "export") return run_show_or_export(command, rest);
+  if (command == "check") return run_check(rest);
+  if (command == "config") return run_config(rest);
+  if (command == "log") return run_log(rest);
+  if (command == "grid") return run_grid(rest);
+  if (command == "sample") return run_sample(rest);
   std::cerr << "hparams: unknown command '" << command << "'\n\n" << kMainHelp;
   return kError;
 }
 
 int Main(int argc, char** argv) {
   const int code = Dispatch(argc, argv);
-  return FinishStdout(argc < 2 ? "" : argv[1], code);
+  return finish_stdout(argc < 2 ? "" : argv[1], code);
 }
 
 }  // namespace

@@ -21,17 +21,17 @@ namespace {
 // literal, so Windows paths need no doubling.
 constexpr std::string_view kEscapable = "\\,;=";
 
-bool IsEscape(const std::string& text, size_t i) {
+bool is_escape(const std::string& text, size_t i) {
   return text[i] == '\\' && i + 1 < text.size() && kEscapable.find(text[i + 1]) != std::string_view::npos;
 }
 
 // Splits on every `sep` that is not escaped. Escapes stay in the parts, for
 // a later split or Unescape(): unescaping here and again later would turn
 // "\\," (a backslash, then a separator) into an escaped comma.
-std::vector<std::string> SplitSpec(const std::string& text, char sep) {
+std::vector<std::string> split_spec(const std::string& text, char sep) {
   std::vector<std::string> parts(1);
   for (size_t i = 0; i < text.size(); ++i) {
-    if (IsEscape(text, i)) {
+    if (is_escape(text, i)) {
       parts.back().append(text, i, 2);
       ++i;
     } else if (text[i] == sep) {
@@ -44,9 +44,9 @@ std::vector<std::string> SplitSpec(const std::string& text, char sep) {
 }
 
 // The position of the first `c` that is not escaped, or npos.
-size_t FindUnescaped(const std::string& text, char c) {
+size_t find_unescaped(const std::string& text, char c) {
   for (size_t i = 0; i < text.size(); ++i) {
-    if (IsEscape(text, i)) {
+    if (is_escape(text, i)) {
       ++i;
     } else if (text[i] == c) {
       return i;
@@ -58,7 +58,7 @@ size_t FindUnescaped(const std::string& text, char c) {
 std::string Unescape(const std::string& text) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (IsEscape(text, i)) ++i;
+    if (is_escape(text, i)) ++i;
     out.push_back(text[i]);
   }
   return out;
@@ -73,7 +73,7 @@ struct IntLiteral {
   bool overflow = false;  // the magnitude does not fit 64 bits
 };
 
-int DigitValue(char c) {
+int digit_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'z') return c - 'a' + 10;
   if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
@@ -82,7 +82,7 @@ int DigitValue(char c) {
 
 // Digits of `base` with single underscores between them; an underscore may
 // also come first when `leading_underscore` (right after a 0x prefix).
-bool ParseDigits(std::string_view t, int base, bool leading_underscore, IntLiteral* out) {
+bool parse_digits(std::string_view t, int base, bool leading_underscore, IntLiteral* out) {
   if (t.empty()) return false;
   bool previous_digit = leading_underscore;
   for (size_t i = 0; i < t.size(); ++i) {
@@ -91,7 +91,7 @@ bool ParseDigits(std::string_view t, int base, bool leading_underscore, IntLiter
       previous_digit = false;
       continue;
     }
-    const int d = DigitValue(t[i]);
+    const int d = digit_value(t[i]);
     if (d >= base) return false;
     previous_digit = true;
     if (out->magnitude > (UINT64_MAX - static_cast<uint64_t>(d)) / static_cast<uint64_t>(base)) {
@@ -102,7 +102,7 @@ bool ParseDigits(std::string_view t, int base, bool leading_underscore, IntLiter
   return true;
 }
 
-std::optional<IntLiteral> ParseIntLiteral(std::string_view t) {
+std::optional<IntLiteral> parse_int_literal(std::string_view t) {
   IntLiteral out;
   if (!t.empty() && (t[0] == '-' || t[0] == '+')) {
     out.negative = t[0] == '-';
@@ -112,23 +112,23 @@ std::optional<IntLiteral> ParseIntLiteral(std::string_view t) {
     const char prefix = static_cast<char>(absl::ascii_tolower(static_cast<unsigned char>(t[1])));
     const int base = prefix == 'x' ? 16 : prefix == 'o' ? 8 : prefix == 'b' ? 2 : 0;
     if (base != 0) {
-      if (!ParseDigits(t.substr(2), base, true, &out)) return std::nullopt;
+      if (!parse_digits(t.substr(2), base, true, &out)) return std::nullopt;
       return out;
     }
   }
-  if (!ParseDigits(t, 10, false, &out)) return std::nullopt;
+  if (!parse_digits(t, 10, false, &out)) return std::nullopt;
   if (t[0] == '0' && out.magnitude != 0) return std::nullopt;  // 007 is no Python literal
   return out;
 }
 
 // Python's float literal with an optional sign (1.5, 1., .5, 1e-5, 1_000.5),
 // or nan / inf / infinity in any case, as Python's float() reads them.
-bool IsFloatLiteral(std::string_view t) {
+bool is_float_literal(std::string_view t) {
   if (!t.empty() && (t[0] == '-' || t[0] == '+')) t.remove_prefix(1);
   const std::string lower = absl::AsciiStrToLower(std::string(t));
   if (lower == "nan" || lower == "inf" || lower == "infinity") return true;
   IntLiteral unused;
-  auto digit_part = [&](std::string_view part) { return ParseDigits(part, 10, false, &unused); };
+  auto digit_part = [&](std::string_view part) { return parse_digits(part, 10, false, &unused); };
   std::string_view mantissa = t;
   const size_t e = lower.find('e');
   if (e != std::string::npos) {
@@ -145,10 +145,10 @@ bool IsFloatLiteral(std::string_view t) {
   return (whole.empty() || digit_part(whole)) && (fraction.empty() || digit_part(fraction));
 }
 
-// The double a float literal (IsFloatLiteral) stands for; OutOfRange for a
+// The double a float literal (is_float_literal) stands for; OutOfRange for a
 // finite literal too large for a double (1e999), which Python would
 // silently turn into inf.
-absl::StatusOr<double> FloatLiteralValue(const std::string& text, const std::string& context) {
+absl::StatusOr<double> float_literal_value(const std::string& text, const std::string& context) {
   std::string digits;
   for (char c : text) {
     if (c != '_') digits.push_back(c);
@@ -163,8 +163,8 @@ absl::StatusOr<double> FloatLiteralValue(const std::string& text, const std::str
   return v;
 }
 
-absl::StatusOr<int64_t> ParseInt(const std::string& text, const std::string& context) {
-  std::optional<IntLiteral> literal = ParseIntLiteral(text);
+absl::StatusOr<int64_t> parse_int(const std::string& text, const std::string& context) {
+  std::optional<IntLiteral> literal = parse_int_literal(text);
   if (!literal) {
     return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not an integer", context, text));
   }
@@ -178,8 +178,8 @@ absl::StatusOr<int64_t> ParseInt(const std::string& text, const std::string& con
 }
 
 // An integer hparam value: int64, or uint64 up to 2^64-1 as the library allows.
-absl::StatusOr<Value> ParseIntValue(const std::string& text, const std::string& context) {
-  std::optional<IntLiteral> literal = ParseIntLiteral(text);
+absl::StatusOr<Value> parse_int_value(const std::string& text, const std::string& context) {
+  std::optional<IntLiteral> literal = parse_int_literal(text);
   if (!literal) {
     return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not an integer", context, text));
   }
@@ -195,27 +195,27 @@ absl::StatusOr<Value> ParseIntValue(const std::string& text, const std::string& 
 }
 
 // A number: a float literal, or an int literal read as a double.
-absl::StatusOr<double> ParseDouble(const std::string& text, const std::string& context) {
-  if (IsFloatLiteral(text)) return FloatLiteralValue(text, context);
-  if (std::optional<IntLiteral> literal = ParseIntLiteral(text); literal && !literal->overflow) {
+absl::StatusOr<double> parse_double(const std::string& text, const std::string& context) {
+  if (is_float_literal(text)) return float_literal_value(text, context);
+  if (std::optional<IntLiteral> literal = parse_int_literal(text); literal && !literal->overflow) {
     const double magnitude = static_cast<double>(literal->magnitude);
     return literal->negative ? -magnitude : magnitude;
   }
   return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not a number", context, text));
 }
 
-absl::StatusOr<bool> ParseBool(const std::string& text, const std::string& context) {
+absl::StatusOr<bool> parse_bool(const std::string& text, const std::string& context) {
   if (text == "true" || text == "True") return true;
   if (text == "false" || text == "False") return false;
   return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not true or false", context, text));
 }
 
 // Attributes "key=value" after the first ';'-separated part.
-absl::Status ParseAttributes(const std::vector<std::string>& parts, const std::string& spec,
-                             const std::vector<std::string>& allowed,
-                             std::vector<std::pair<std::string, std::string>>* out) {
+absl::Status parse_attributes(const std::vector<std::string>& parts, const std::string& spec,
+                              const std::vector<std::string>& allowed,
+                              std::vector<std::pair<std::string, std::string>>* out) {
   for (size_t i = 1; i < parts.size(); ++i) {
-    size_t eq = FindUnescaped(parts[i], '=');
+    size_t eq = find_unescaped(parts[i], '=');
     std::string key = Unescape(parts[i].substr(0, eq));
     bool known = false;
     for (const auto& a : allowed) known |= a == key;
@@ -230,21 +230,21 @@ absl::Status ParseAttributes(const std::vector<std::string>& parts, const std::s
 
 }  // namespace
 
-absl::StatusOr<Value> ParseValue(const std::string& text) {
+absl::StatusOr<Value> parse_value(const std::string& text) {
   size_t colon = text.find(':');
   if (colon != std::string::npos) {
     std::string type = text.substr(0, colon);
     std::string rest = text.substr(colon + 1);
     std::string context = "value '" + text + "'";
     if (type == "str") return Value(rest);
-    if (type == "int") return ParseIntValue(rest, context);
+    if (type == "int") return parse_int_value(rest, context);
     if (type == "float") {
-      auto v = ParseDouble(rest, context);
+      auto v = parse_double(rest, context);
       if (!v.ok()) return v.status();
       return Value(*v);
     }
     if (type == "bool") {
-      auto v = ParseBool(rest, context);
+      auto v = parse_bool(rest, context);
       if (!v.ok()) return v.status();
       return Value(*v);
     }
@@ -253,37 +253,37 @@ absl::StatusOr<Value> ParseValue(const std::string& text) {
   if (text == "true" || text == "True") return Value(true);
   if (text == "false" || text == "False") return Value(false);
   const std::string context = "value '" + text + "'";
-  if (ParseIntLiteral(text)) return ParseIntValue(text, context);
-  if (IsFloatLiteral(text)) {
-    auto v = FloatLiteralValue(text, context);
+  if (parse_int_literal(text)) return parse_int_value(text, context);
+  if (is_float_literal(text)) {
+    auto v = float_literal_value(text, context);
     if (!v.ok()) return v.status();
     return Value(*v);
   }
   return Value(text);
 }
 
-absl::StatusOr<std::pair<std::string, Value>> ParseAssignment(const std::string& spec) {
-  size_t eq = FindUnescaped(spec, '=');
+absl::StatusOr<std::pair<std::string, Value>> parse_assignment(const std::string& spec) {
+  size_t eq = find_unescaped(spec, '=');
   if (eq == std::string::npos || eq == 0) {
     return absl::InvalidArgumentError(
         absl::StrFormat("--hparam '%s' is not NAME=VALUE (e.g. num_units=16 or optimizer=str:adam)", spec));
   }
-  auto value = ParseValue(spec.substr(eq + 1));  // verbatim: nothing to split
+  auto value = parse_value(spec.substr(eq + 1));  // verbatim: nothing to split
   if (!value.ok()) return value.status();
   return std::make_pair(Unescape(spec.substr(0, eq)), *std::move(value));
 }
 
-absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec) {
-  std::vector<std::string> parts = SplitSpec(spec, ';');
+absl::StatusOr<HParam> parse_hparam_spec(const std::string& spec) {
+  std::vector<std::string> parts = split_spec(spec, ';');
   std::vector<std::pair<std::string, std::string>> attributes;
-  absl::Status status = ParseAttributes(parts, spec, {"display_name", "description"}, &attributes);
+  absl::Status status = parse_attributes(parts, spec, {"display_name", "description"}, &attributes);
   if (!status.ok()) return status;
   std::string display_name;
   std::string description;
   for (const auto& [key, value] : attributes) (key == "display_name" ? display_name : description) = value;
 
   const std::string& head = parts[0];
-  size_t eq = FindUnescaped(head, '=');
+  size_t eq = find_unescaped(head, '=');
   if (eq == std::string::npos) return HParam(Unescape(head), std::nullopt, display_name, description);
   std::string name = Unescape(head.substr(0, eq));
   std::string domain = head.substr(eq + 1);
@@ -302,16 +302,16 @@ absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec) {
     std::string lo = values.substr(0, dots);
     std::string hi = values.substr(dots + 2);
     if (type == "int") {
-      auto a = ParseInt(lo, context);
-      auto b = ParseInt(hi, context);
+      auto a = parse_int(lo, context);
+      auto b = parse_int(hi, context);
       if (!a.ok()) return a.status();
       if (!b.ok()) return b.status();
       auto interval = IntInterval::create(*a, *b);
       if (!interval.ok()) return interval.status();
       return HParam(name, Domain(*interval), display_name, description);
     }
-    auto a = ParseDouble(lo, context);
-    auto b = ParseDouble(hi, context);
+    auto a = parse_double(lo, context);
+    auto b = parse_double(hi, context);
     if (!a.ok()) return a.status();
     if (!b.ok()) return b.status();
     auto interval = RealInterval::create(*a, *b);
@@ -325,20 +325,20 @@ absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec) {
         spec));
   }
   std::vector<Value> list;
-  for (const std::string& escaped : SplitSpec(values, ',')) {
+  for (const std::string& escaped : split_spec(values, ',')) {
     const std::string item = Unescape(escaped);
     if (type == "str") {
       list.emplace_back(item);
     } else if (type == "int") {
-      auto v = ParseIntValue(item, context);
+      auto v = parse_int_value(item, context);
       if (!v.ok()) return v.status();
       list.push_back(*std::move(v));
     } else if (type == "float") {
-      auto v = ParseDouble(item, context);
+      auto v = parse_double(item, context);
       if (!v.ok()) return v.status();
       list.emplace_back(*v);
     } else if (type == "bool") {
-      auto v = ParseBool(item, context);
+      auto v = parse_bool(item, context);
       if (!v.ok()) return v.status();
       list.emplace_back(*v);
     } else {
@@ -350,11 +350,11 @@ absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec) {
   return HParam(name, Domain(*discrete), display_name, description);
 }
 
-absl::StatusOr<Metric> ParseMetricSpec(const std::string& spec) {
-  std::vector<std::string> parts = SplitSpec(spec, ';');
+absl::StatusOr<Metric> parse_metric_spec(const std::string& spec) {
+  std::vector<std::string> parts = split_spec(spec, ';');
   std::vector<std::pair<std::string, std::string>> attributes;
   absl::Status status =
-      ParseAttributes(parts, spec, {"group", "display_name", "description", "dataset_type"}, &attributes);
+      parse_attributes(parts, spec, {"group", "display_name", "description", "dataset_type"}, &attributes);
   if (!status.ok()) return status;
   if (parts[0].empty()) {
     return absl::InvalidArgumentError(
@@ -381,7 +381,7 @@ absl::StatusOr<Metric> ParseMetricSpec(const std::string& spec) {
   return metric;
 }
 
-absl::StatusOr<ScalarSpec> ParseScalarSpec(const std::string& spec) {
+absl::StatusOr<ScalarSpec> parse_scalar_spec(const std::string& spec) {
   size_t eq = spec.rfind('=');
   if (eq == std::string::npos || eq == 0) {
     return absl::InvalidArgumentError(
@@ -392,19 +392,19 @@ absl::StatusOr<ScalarSpec> ParseScalarSpec(const std::string& spec) {
   std::string rest = spec.substr(eq + 1);
   size_t at = rest.find('@');
   std::string context = absl::StrFormat("--scalar '%s'", spec);
-  auto value = ParseDouble(rest.substr(0, at), context);
+  auto value = parse_double(rest.substr(0, at), context);
   if (!value.ok()) return value.status();
   out.value = *value;
   if (at != std::string::npos) {
-    auto step = ParseInt(rest.substr(at + 1), context);
+    auto step = parse_int(rest.substr(at + 1), context);
     if (!step.ok()) return step.status();
     out.step = *step;
   }
   return out;
 }
 
-absl::StatusOr<double> ParseFiniteNumber(const std::string& text, const std::string& context) {
-  auto v = ParseDouble(text, context);
+absl::StatusOr<double> parse_finite_number(const std::string& text, const std::string& context) {
+  auto v = parse_double(text, context);
   if (!v.ok()) return v.status();
   if (!std::isfinite(*v)) {
     return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' is not a finite number", context, text));
@@ -412,8 +412,8 @@ absl::StatusOr<double> ParseFiniteNumber(const std::string& text, const std::str
   return *v;
 }
 
-absl::StatusOr<uint64_t> ParseUnsigned(const std::string& text, const std::string& context) {
-  std::optional<IntLiteral> literal = ParseIntLiteral(text);
+absl::StatusOr<uint64_t> parse_unsigned(const std::string& text, const std::string& context) {
+  std::optional<IntLiteral> literal = parse_int_literal(text);
   if (!literal || literal->overflow || (literal->negative && literal->magnitude != 0)) {
     return absl::InvalidArgumentError(
         absl::StrFormat("%s: '%s' is not a non-negative integer below 2^64", context, text));

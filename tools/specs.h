@@ -39,25 +39,25 @@
 
 namespace hp::cli {
 
-absl::StatusOr<HParam> ParseHParamSpec(const std::string& spec);
-absl::StatusOr<Metric> ParseMetricSpec(const std::string& spec);
+absl::StatusOr<HParam> parse_hparam_spec(const std::string& spec);
+absl::StatusOr<Metric> parse_metric_spec(const std::string& spec);
 // `text` is the part after "name=".
-absl::StatusOr<Value> ParseValue(const std::string& text);
+absl::StatusOr<Value> parse_value(const std::string& text);
 // "name=value" -> (name, value).
-absl::StatusOr<std::pair<std::string, Value>> ParseAssignment(const std::string& spec);
+absl::StatusOr<std::pair<std::string, Value>> parse_assignment(const std::string& spec);
 
 struct ScalarSpec {
   std::string tag;
   double value = 0;
   int64_t step = 0;
 };
-absl::StatusOr<ScalarSpec> ParseScalarSpec(const std::string& spec);
+absl::StatusOr<ScalarSpec> parse_scalar_spec(const std::string& spec);
 
 // Numbers of other flags (--time, -n, --seed), by the same strict grammar:
 // a Python int or float literal, no spaces, nothing out of range.
 // InvalidArgument saying what `text` is not, prefixed by `context`.
-absl::StatusOr<double> ParseFiniteNumber(const std::string& text, const std::string& context);
-absl::StatusOr<uint64_t> ParseUnsigned(const std::string& text, const std::string& context);
+absl::StatusOr<double> parse_finite_number(const std::string& text, const std::string& context);
+absl::StatusOr<uint64_t> parse_unsigned(const std::string& text, const std::string& context);
 
 }  // namespace hp::cli
 

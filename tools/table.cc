@@ -17,7 +17,7 @@ namespace hp::cli {
 namespace {
 
 // Shortest text that reads back as the same double (std::to_chars).
-std::string ShortestDouble(double value) {
+std::string shortest_double(double value) {
   char buf[64];
   auto result = std::to_chars(buf, buf + sizeof buf, value);
   return std::string(buf, result.ptr);
@@ -25,17 +25,17 @@ std::string ShortestDouble(double value) {
 
 // TensorBoard's JSON (Python's json.dumps) spells the non-finite numbers
 // NaN, Infinity and -Infinity, and keeps the sign of -0.0.
-std::string JsonNumber(double value) {
+std::string json_number(double value) {
   if (std::isnan(value)) return "\"NaN\"";
   if (std::isinf(value)) return value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
   if (value == 0 && std::signbit(value)) return "-0.0";
-  return ShortestDouble(value);
+  return shortest_double(value);
 }
 
 // A JSON string literal (json.dumps of `s`).
-std::string JsonString(const std::string& s) { return Value(s).json(); }
+std::string json_string(const std::string& s) { return Value(s).json(); }
 
-std::string StatusName(SessionStatus status) {
+std::string status_name(SessionStatus status) {
   switch (status) {
     case STATUS_SUCCESS:
       return "success";
@@ -48,17 +48,17 @@ std::string StatusName(SessionStatus status) {
   }
 }
 
-std::string MetricKey(const MetricName& name) {
+std::string metric_key(const MetricName& name) {
   return name.group.empty() ? name.tag : name.group + "/" + name.tag;
 }
 
-Cell ValueCell(const Value& value) {
+Cell value_cell(const Value& value) {
   Cell cell;
   cell.missing = false;
   if (value.is_number()) {
     cell.number = value.as_double();
-    cell.text = FormatNumber(value.as_double());
-    cell.json = JsonNumber(value.as_double());
+    cell.text = format_number(value.as_double());
+    cell.json = json_number(value.as_double());
   } else if (value.is_string()) {
     cell.text = value.as_string();
     cell.json = value.json();
@@ -69,7 +69,7 @@ Cell ValueCell(const Value& value) {
   return cell;
 }
 
-std::string CsvField(const std::string& s) {
+std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {
@@ -79,7 +79,7 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
-std::string MarkdownField(const std::string& s) {
+std::string markdown_field(const std::string& s) {
   std::string out;
   for (char c : s) {
     if (c == '|') out += '\\';
@@ -101,7 +101,7 @@ size_t Width(const std::string& s) {
 
 }  // namespace
 
-std::string EscapeControl(const std::string& s) {
+std::string escape_control(const std::string& s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
@@ -126,7 +126,7 @@ std::string EscapeControl(const std::string& s) {
   return out;
 }
 
-std::string FormatNumber(double value) {
+std::string format_number(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   if (value == std::floor(value) && std::fabs(value) < 1e16) return absl::StrFormat("%.0f", value);
@@ -136,10 +136,10 @@ std::string FormatNumber(double value) {
     auto result = std::to_chars(buf, buf + sizeof buf, f);
     return std::string(buf, result.ptr);
   }
-  return ShortestDouble(value);
+  return shortest_double(value);
 }
 
-Table BuildTable(const ExperimentView& view) {
+Table build_table(const ExperimentView& view) {
   Table table;
   table.columns.push_back({Column::Kind::kRuns, "Run", "", "", ""});
   std::set<std::string> configured;
@@ -161,10 +161,10 @@ Table BuildTable(const ExperimentView& view) {
   size_t first_metric = table.columns.size();
   std::set<std::string> metric_keys;
   for (const MetricInfo& info : view.experiment.metric_infos) {
-    if (!metric_keys.insert(MetricKey(info.name)).second) continue;
-    std::string header = info.display_name.empty() ? MetricKey(info.name) : info.display_name;
+    if (!metric_keys.insert(metric_key(info.name)).second) continue;
+    std::string header = info.display_name.empty() ? metric_key(info.name) : info.display_name;
     table.columns.push_back(
-        {Column::Kind::kMetric, header, MetricKey(info.name), info.name.group, info.name.tag});
+        {Column::Kind::kMetric, header, metric_key(info.name), info.name.group, info.name.tag});
   }
   // Two metrics shown under one name (e.g. "Accuracy" for train and
   // validation) are told apart by their key.
@@ -187,7 +187,7 @@ Table BuildTable(const ExperimentView& view) {
     }
     for (const Session& session : group.sessions) {
       row.sessions.push_back(session.name);
-      statuses.insert(StatusName(session.status));
+      statuses.insert(status_name(session.status));
     }
     for (const Column& column : table.columns) {
       Cell cell;
@@ -196,13 +196,13 @@ Table BuildTable(const ExperimentView& view) {
           cell.missing = false;
           cell.text = absl::StrJoin(row.sessions, ",");
           std::vector<std::string> quoted;
-          for (const auto& s : row.sessions) quoted.push_back(JsonString(s));
+          for (const auto& s : row.sessions) quoted.push_back(json_string(s));
           cell.json = "[" + absl::StrJoin(quoted, ", ") + "]";
           break;
         }
         case Column::Kind::kHParam: {
           auto it = group.hparams.find(column.key);
-          if (it != group.hparams.end()) cell = ValueCell(it->second);
+          if (it != group.hparams.end()) cell = value_cell(it->second);
           break;
         }
         case Column::Kind::kMetric: {
@@ -210,15 +210,15 @@ Table BuildTable(const ExperimentView& view) {
           if (found != metric_values.end()) {
             cell.missing = false;
             cell.number = found->second;
-            cell.text = FormatNumber(found->second);
-            cell.json = JsonNumber(found->second);
+            cell.text = format_number(found->second);
+            cell.json = json_number(found->second);
           }
           break;
         }
         case Column::Kind::kStatus:
           cell.missing = false;
           cell.text = absl::StrJoin(statuses, ",");
-          cell.json = JsonString(cell.text);
+          cell.json = json_string(cell.text);
           break;
       }
       row.cells.push_back(std::move(cell));
@@ -228,7 +228,7 @@ Table BuildTable(const ExperimentView& view) {
   return table;
 }
 
-absl::Status SortTable(Table* table, const std::string& name, bool descending) {
+absl::Status sort_table(Table* table, const std::string& name, bool descending) {
   int index = -1;
   for (size_t i = 0; i < table->columns.size() && index < 0; ++i) {
     const Column& c = table->columns[i];
@@ -260,16 +260,16 @@ absl::Status SortTable(Table* table, const std::string& name, bool descending) {
   return absl::OkStatus();
 }
 
-std::string RenderText(const Table& table) {
+std::string render_text(const Table& table) {
   std::vector<size_t> widths;
   // Names and values come from files anyone can write: a control character
   // printed raw could retitle or clear the terminal, or split a row.
   std::vector<std::string> header;
-  for (const Column& c : table.columns) header.push_back(EscapeControl(c.header));
+  for (const Column& c : table.columns) header.push_back(escape_control(c.header));
   std::vector<std::vector<std::string>> rows;
   for (const auto& row : table.rows) {
     std::vector<std::string>& fields = rows.emplace_back();
-    for (const Cell& cell : row.cells) fields.push_back(cell.missing ? "-" : EscapeControl(cell.text));
+    for (const Cell& cell : row.cells) fields.push_back(cell.missing ? "-" : escape_control(cell.text));
   }
   for (const std::string& h : header) widths.push_back(Width(h));
   for (const auto& fields : rows) {
@@ -298,36 +298,36 @@ std::string RenderText(const Table& table) {
   return out;
 }
 
-std::string RenderCsv(const Table& table) {
+std::string render_csv(const Table& table) {
   std::vector<std::string> header;
-  for (const Column& c : table.columns) header.push_back(CsvField(c.header));
+  for (const Column& c : table.columns) header.push_back(csv_field(c.header));
   std::string out = absl::StrJoin(header, ",") + "\n";
   for (const auto& row : table.rows) {
     std::vector<std::string> fields;
-    for (const Cell& cell : row.cells) fields.push_back(CsvField(cell.text));
+    for (const Cell& cell : row.cells) fields.push_back(csv_field(cell.text));
     out += absl::StrJoin(fields, ",") + "\n";
   }
   return out;
 }
 
-std::string RenderMarkdown(const Table& table) {
+std::string render_markdown(const Table& table) {
   std::vector<std::string> header;
   std::vector<std::string> rule;
   for (const Column& c : table.columns) {
-    header.push_back(MarkdownField(c.header));
+    header.push_back(markdown_field(c.header));
     bool numeric = c.kind == Column::Kind::kMetric;
     rule.push_back(numeric ? "---:" : "---");
   }
   std::string out = "| " + absl::StrJoin(header, " | ") + " |\n| " + absl::StrJoin(rule, " | ") + " |\n";
   for (const auto& row : table.rows) {
     std::vector<std::string> fields;
-    for (const Cell& cell : row.cells) fields.push_back(MarkdownField(cell.missing ? "" : cell.text));
+    for (const Cell& cell : row.cells) fields.push_back(markdown_field(cell.missing ? "" : cell.text));
     out += "| " + absl::StrJoin(fields, " | ") + " |\n";
   }
   return out;
 }
 
-std::string RenderJson(const Table& table) {
+std::string render_json(const Table& table) {
   std::string out = "[";
   for (size_t r = 0; r < table.rows.size(); ++r) {
     const auto& row = table.rows[r];
@@ -346,15 +346,15 @@ std::string RenderJson(const Table& table) {
           status = cell.json;
           break;
         case Column::Kind::kHParam:
-          if (!cell.missing) hparams.push_back(JsonString(c.key) + ": " + cell.json);
+          if (!cell.missing) hparams.push_back(json_string(c.key) + ": " + cell.json);
           break;
         case Column::Kind::kMetric:
-          if (!cell.missing) metrics.push_back(JsonString(c.key) + ": " + cell.json);
+          if (!cell.missing) metrics.push_back(json_string(c.key) + ": " + cell.json);
           break;
       }
     }
     out += r == 0 ? "\n" : ",\n";
-    out += "  {\"group\": " + JsonString(row.group) + ", \"sessions\": " + sessions + ", \"hparams\": {" +
+    out += "  {\"group\": " + json_string(row.group) + ", \"sessions\": " + sessions + ", \"hparams\": {" +
            absl::StrJoin(hparams, ", ") + "}, \"metrics\": {" + absl::StrJoin(metrics, ", ") +
            "}, \"status\": " + status + "}";
   }

@@ -41,25 +41,25 @@ struct Table {
 };
 
 // Builds the table of `view`, rows in the server's order (group name).
-Table BuildTable(const ExperimentView& view);
+Table build_table(const ExperimentView& view);
 
 // Sorts rows by the column whose header, key or tag is `name` (missing
 // values last in both directions). InvalidArgument naming the columns there
 // are when none matches.
-absl::Status SortTable(Table* table, const std::string& name, bool descending);
+absl::Status sort_table(Table* table, const std::string& name, bool descending);
 
-std::string RenderText(const Table& table);
-std::string RenderCsv(const Table& table);
-std::string RenderMarkdown(const Table& table);
-std::string RenderJson(const Table& table);
+std::string render_text(const Table& table);
+std::string render_csv(const Table& table);
+std::string render_markdown(const Table& table);
+std::string render_json(const Table& table);
 
 // Shortest text that reads back as `value`; float32-exact values use the
 // float32 shortest form (0.8700000047683716 -> "0.87").
-std::string FormatNumber(double value);
+std::string format_number(double value);
 
 // `s` safe to print on a terminal: control characters (C0, DEL, C1) become
 // \n, \r, \t, \xHH or \u00HH; everything else, UTF-8 included, as is.
-std::string EscapeControl(const std::string& s);
+std::string escape_control(const std::string& s);
 
 }  // namespace hp::cli
 
