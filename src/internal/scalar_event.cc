@@ -164,6 +164,14 @@ class WireReader {
     }
     return false;
   }
+  // A field's key, split into its number and wire type.
+  bool key(uint64_t* field, uint64_t* wire) {
+    uint64_t key;
+    if (!varint(&key)) return false;
+    *field = key >> 3;
+    *wire = key & 7;
+    return true;
+  }
   bool fixed32(uint32_t* out) {
     if (end_ - p_ < 4) return false;
     *out = decode_fixed32(p_);
@@ -226,10 +234,9 @@ bool read_repeated_fixed(WireReader& r, uint64_t wire, int* count, Number* first
 bool decode_tensor(std::string_view data, DecodedScalarValue* out) {
   WireReader r(data);
   while (!r.done()) {
-    uint64_t key;
-    if (!r.varint(&key)) return false;
-    uint64_t field = key >> 3;
-    uint64_t wire = key & 7;
+    uint64_t field;
+    uint64_t wire;
+    if (!r.key(&field, &wire)) return false;
     std::string_view bytes;
     if (field == 1 && wire == 0) {
       uint64_t dtype;
@@ -258,10 +265,9 @@ bool decode_tensor(std::string_view data, DecodedScalarValue* out) {
 bool decode_value(std::string_view data, DecodedScalarValue* out) {
   WireReader r(data);
   while (!r.done()) {
-    uint64_t key;
-    if (!r.varint(&key)) return false;
-    uint64_t field = key >> 3;
-    uint64_t wire = key & 7;
+    uint64_t field;
+    uint64_t wire;
+    if (!r.key(&field, &wire)) return false;
     if (field == 1 && wire == 2) {
       if (!r.bytes(&out->tag)) return false;
       // proto3 strings must be UTF-8; leave anything but ASCII to protobuf.
